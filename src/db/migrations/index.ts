@@ -1,0 +1,9 @@
+import { sql as foundation } from './0001_foundation.js';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+/** Forward-only, applied in order, each in its own transaction. Never edit one that has shipped: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [{ id: '0001_foundation', sql: foundation }];

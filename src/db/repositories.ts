@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+import { UsersRepository } from '../modules/auth/users.repository.js';
+import { SessionsRepository } from '../modules/auth/sessions.repository.js';
+import { ThrottleRepository } from '../modules/auth/throttle.repository.js';
+import { OrganizationsRepository } from '../modules/workspaces/organizations.repository.js';
+import { WorkspacesRepository } from '../modules/workspaces/workspaces.repository.js';
+import { InvitationsRepository } from '../modules/members/invitations.repository.js';
+import { TokensRepository } from '../modules/tokens/tokens.repository.js';
+import { AuditRepository } from '../modules/audit/audit.repository.js';
+import { VaultRepository } from '../modules/vault/vault.repository.js';
+import { SetupRepository } from '../modules/setup/setup.repository.js';
+
+/** All repositories over one executor (the pool, or an open transaction). */
+export function repositories(db: Kysely<DB>) {
+  return {
+    users: new UsersRepository(db),
+    sessions: new SessionsRepository(db),
+    throttle: new ThrottleRepository(db),
+    organizations: new OrganizationsRepository(db),
+    workspaces: new WorkspacesRepository(db),
+    invitations: new InvitationsRepository(db),
+    tokens: new TokensRepository(db),
+    audit: new AuditRepository(db),
+    vault: new VaultRepository(db),
+    setup: new SetupRepository(db),
+  };
+}
+export type Repositories = ReturnType<typeof repositories>;
+
+/** Runs `fn` with repositories bound to one transaction. */
+export function inTransaction<T>(db: Kysely<DB>, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => fn(repositories(trx)));
+}

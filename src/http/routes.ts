@@ -1,0 +1,17 @@
+import type { RouteDefinition } from './route.js';
+import { authRoutes } from '../modules/auth/auth.routes.js';
+import { setupRoutes } from '../modules/setup/setup.routes.js';
+import { workspaceRoutes } from '../modules/workspaces/workspaces.routes.js';
+import { memberRoutes } from '../modules/members/members.routes.js';
+import { tokenRoutes } from '../modules/tokens/tokens.routes.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
+
+/** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
+export const ROUTES: readonly RouteDefinition[] = [
+  ...setupRoutes,
+  ...authRoutes,
+  ...workspaceRoutes,
+  ...memberRoutes,
+  ...tokenRoutes,
+  ...auditRoutes,
+];

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every job Chorus runs: name → versioned payload schema → engine options. A payload shape never changes
+ * under a name; a new shape is a new name (`….v2`). Handlers live in their feature's folder and are bound
+ * at boot by `checkCatalogue`, which refuses to start when a job has no handler or two.
+ *
+ * `expireInSeconds` must exceed the longest run a job can take: the engine has no heartbeat and re-runs a
+ * job that outlives its expiry while the first run is still going.
+ */
+export const JOB_CATALOGUE = {
+  'sessions.cleanup.v1': {
+    payload: z.object({}).strict(),
+    description: 'Deletes expired sessions and stale login-throttle entries.',
+    cron: '*/15 * * * *',
+    expireInSeconds: 600,
+    retryLimit: 2,
+  },
+  'audit.retention.v1': {
+    payload: z.object({}).strict(),
+    description: 'Deletes audit events older than AUDIT_RETENTION_DAYS.',
+    cron: '23 3 * * *',
+    expireInSeconds: 1800,
+    retryLimit: 2,
+  },
+} as const satisfies Record<
+  string,
+  { payload: z.ZodType; description: string; cron?: string; expireInSeconds: number; retryLimit: number }
+>;
+
+export type JobName = keyof typeof JOB_CATALOGUE;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOGUE)[N]['payload']>;
+export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
+
+export interface JobContext {
+  jobId: string;
+}
+
+export interface JobHandler<N extends JobName = JobName> {
+  name: N;
+  handle(payload: JobPayload<N>, context: JobContext): Promise<unknown>;
+}
+
+export function defineJobHandler<N extends JobName>(
+  name: N,
+  handle: (payload: JobPayload<N>, context: JobContext) => Promise<unknown>,
+): JobHandler<N> {
+  return { name, handle };
+}
+
+export class CatalogueError extends Error {}
+
+/** Binds handlers to names; throws with every problem listed when the catalogue and handlers disagree. */
+export function checkCatalogue(handlers: readonly JobHandler[]): Map<JobName, JobHandler> {
+  const problems: string[] = [];
+  const byName = new Map<JobName, JobHandler>();
+  for (const h of handlers) {
+    if (!(h.name in JOB_CATALOGUE)) problems.push(`handler for unknown job "${h.name}"`);
+    else if (byName.has(h.name)) problems.push(`job "${h.name}" has two handlers`);
+    else byName.set(h.name, h);
+  }
+  for (const name of JOB_NAMES) if (!byName.has(name)) problems.push(`job "${name}" has no handler`);
+  if (problems.length > 0) {
+    throw new CatalogueError(`The job catalogue is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return byName;
+}

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+export interface AuditEventInput {
+  id: string;
+  organizationId: string | null;
+  workspaceId: string | null;
+  actorUserId: string | null;
+  actorTokenId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actorUserId: string | null;
+  actorName: string | null;
+  actorEmail: string | null;
+  actorTokenId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export class AuditRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(e: AuditEventInput): Promise<void> {
+    await this.db
+      .insertInto('audit_events')
+      .values({
+        id: e.id,
+        organization_id: e.organizationId,
+        workspace_id: e.workspaceId,
+        actor_user_id: e.actorUserId,
+        actor_token_id: e.actorTokenId,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
+        ip: e.ip,
+        user_agent: e.userAgent,
+        data: JSON.stringify(e.data),
+        created_at: e.createdAt,
+      })
+      .execute();
+  }
+
+  /**
+   * Events of one workspace, plus organization-wide events (workspace_id null) of its organization,
+   * newest first, keyset-paginated on (created_at, id).
+   */
+  async list(options: {
+    workspaceId: string;
+    organizationId: string;
+    limit: number;
+    before?: { createdAt: Date; id: string };
+  }): Promise<AuditEvent[]> {
+    let q = this.db
+      .selectFrom('audit_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+      .select([
+        'e.id',
+        'e.action',
+        'e.actor_user_id',
+        'e.actor_token_id',
+        'u.name as actor_name',
+        'u.email as actor_email',
+        'e.target_type',
+        'e.target_id',
+        'e.ip',
+        'e.data',
+        'e.created_at',
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('e.workspace_id', '=', options.workspaceId),
+          eb.and([eb('e.workspace_id', 'is', null), eb('e.organization_id', '=', options.organizationId)]),
+        ]),
+      );
+    const before = options.before;
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('e.created_at', '<', before.createdAt),
+          eb.and([eb('e.created_at', '=', before.createdAt), eb('e.id', '<', before.id)]),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(options.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actorUserId: r.actor_user_id,
+      actorName: r.actor_name,
+      actorEmail: r.actor_email,
+      actorTokenId: r.actor_token_id,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      ip: r.ip,
+      data: r.data,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const r = await this.db.deleteFrom('audit_events').where('created_at', '<', cutoff).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

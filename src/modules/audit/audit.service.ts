@@ -1,0 +1,72 @@
+import { newId } from '../../core/ids.js';
+import type { Clock } from '../../core/clock.js';
+import type { AuditRepository } from './audit.repository.js';
+
+/** Who did something, and from where. Built by the HTTP layer or the CLI. */
+export interface Actor {
+  userId: string | null;
+  tokenId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, tokenId: null, ip: null, userAgent: 'chorus-cli' };
+
+export interface AuditEntry {
+  action: string;
+  organizationId?: string | null;
+  workspaceId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  data?: Record<string, unknown>;
+}
+
+export class AuditService {
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(actor: Actor, entry: AuditEntry): Promise<void> {
+    await this.repo.insert({
+      id: newId(),
+      organizationId: entry.organizationId ?? null,
+      workspaceId: entry.workspaceId ?? null,
+      actorUserId: actor.userId,
+      actorTokenId: actor.tokenId,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      ip: actor.ip,
+      userAgent: actor.userAgent?.slice(0, 300) ?? null,
+      data: entry.data ?? {},
+      createdAt: this.clock.now(),
+    });
+  }
+
+  async list(workspaceId: string, organizationId: string, limit: number, cursor?: string) {
+    const before = cursor ? decodeCursor(cursor) : undefined;
+    const events = await this.repo.list({ workspaceId, organizationId, limit: limit + 1, ...(before ? { before } : {}) });
+    const page = events.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      events: page,
+      nextCursor: events.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  async deleteOlderThan(days: number): Promise<number> {
+    return this.repo.deleteOlderThan(new Date(this.clock.now().getTime() - days * 86_400_000));
+  }
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) return undefined;
+  return { createdAt, id };
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import { repositories } from '../db/repositories.js';
+import { AuditService } from '../modules/audit/audit.service.js';
+import { AuthService } from '../modules/auth/auth.service.js';
+import { LoginThrottle } from '../modules/auth/throttle.js';
+import { createMailer, type Mailer } from '../modules/mail/mailer.js';
+import { MembersService } from '../modules/members/members.service.js';
+import { SetupService } from '../modules/setup/setup.service.js';
+import { TokensService } from '../modules/tokens/tokens.service.js';
+import { VaultService } from '../modules/vault/vault.service.js';
+import type { Keyring } from '../modules/vault/keyring.js';
+import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
+import { auditRetentionJob } from '../modules/audit/jobs.js';
+import { sessionCleanupJob } from '../modules/auth/jobs.js';
+import type { JobHandler } from '../jobs/catalogue.js';
+
+/** The composition root's product: each service gets only the repositories it uses. */
+export function createServices(deps: {
+  database: Database;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  keyring: Keyring;
+  mailer?: Mailer;
+}) {
+  const db: Kysely<DB> = deps.database.db;
+  const repos = repositories(db);
+  const { clock, config, logger } = deps;
+  const mailer = deps.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const audit = new AuditService(repos.audit, clock);
+  const throttle = new LoginThrottle(repos.throttle, clock);
+  const auth = new AuthService({
+    users: repos.users,
+    sessions: repos.sessions,
+    throttle,
+    audit,
+    clock,
+    settings: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+  });
+  const workspaces = new WorkspacesService({ workspaces: repos.workspaces, organizations: repos.organizations, audit });
+  const members = new MembersService({
+    db,
+    users: repos.users,
+    workspaces: repos.workspaces,
+    organizations: repos.organizations,
+    invitations: repos.invitations,
+    audit,
+    auth,
+    throttle,
+    mailer,
+    clock,
+    publicUrl: config.publicUrl,
+    logger,
+  });
+  const tokens = new TokensService({ tokens: repos.tokens, workspaces: repos.workspaces, audit, clock });
+  const setup = new SetupService({ db, setup: repos.setup, audit, clock });
+  const vault = new VaultService(repos.vault, deps.keyring);
+  const users = repos.users;
+  const organizations = repos.organizations;
+  const jobHandlers: JobHandler[] = [
+    sessionCleanupJob(auth, throttle) as JobHandler,
+    auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
+  ];
+  return { audit, auth, workspaces, members, tokens, setup, vault, users, organizations, mailer, jobHandlers, clock, config, logger };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,244 @@
+import type {
+  AcceptInvitationInput,
+  ApiErrorBody,
+  ApiToken,
+  AuditEventPage,
+  CreatedInvitation,
+  CreatedToken,
+  CreateInvitationInput,
+  CreateTokenInput,
+  CreateWorkspaceInput,
+  Invitation,
+  InvitationPreview,
+  LoginInput,
+  Me,
+  Member,
+  RoleId,
+  RolesCatalog,
+  SessionStart,
+  SetupInput,
+  SetupStatus,
+  Workspace,
+  WorkspaceList,
+} from './types.js';
+
+/** An error answer from the API (or a failure to reach it), carrying the server's code and message. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Turns anything thrown into an `ApiError`, so views have one shape to show. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const message = error instanceof Error && error.message ? error.message : 'Something went wrong.';
+  return new ApiError(0, 'client_error', message);
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+let csrfToken: string | null = null;
+let unauthenticatedHandler: (() => void) | null = null;
+
+/** The token sent as `X-CSRF-Token` on every mutation. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request that needs a session gets a 401 (the session expired or was revoked). */
+export function onUnauthenticated(handler: (() => void) | null): void {
+  unauthenticatedHandler = handler;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RequestOptions {
+  method?: Method;
+  body?: unknown;
+  query?: Record<string, string | number | null | undefined>;
+  signal?: AbortSignal;
+  /** A 401 is an expected answer here (logging in, probing the session), not an expired session. */
+  publicEndpoint?: boolean;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error: unknown = value.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof error.message === 'string' &&
+    'code' in error &&
+    typeof error.code === 'string'
+  );
+}
+
+function buildUrl(path: string, query: RequestOptions['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls the API and returns the parsed JSON body (`undefined` for 204). Throws `ApiError` otherwise. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    throw new ApiError(
+      0,
+      'network_error',
+      'Could not reach the Chorus server. Check your connection and try again.',
+    );
+  }
+
+  const data = parseJson(await response.text());
+  if (!response.ok) {
+    if (response.status === 401 && !options.publicEndpoint) unauthenticatedHandler?.();
+    if (isErrorBody(data)) {
+      throw new ApiError(response.status, data.error.code, data.error.message, data.error.details);
+    }
+    const statusText = response.statusText ? ` ${response.statusText}` : '';
+    throw new ApiError(
+      response.status,
+      'http_error',
+      `The server answered ${String(response.status)}${statusText}.`,
+    );
+  }
+  return data as T;
+}
+
+const seg = encodeURIComponent;
+const ws = (workspaceId: string): string => `/api/v1/workspaces/${seg(workspaceId)}`;
+
+function startSession(start: SessionStart): SessionStart {
+  setCsrfToken(start.csrfToken);
+  return start;
+}
+
+export const api = {
+  setupStatus: (signal?: AbortSignal) =>
+    request<SetupStatus>('/api/v1/setup', { signal, publicEndpoint: true }),
+
+  setup: (input: SetupInput) =>
+    request<SessionStart>('/api/v1/setup', { method: 'POST', body: input, publicEndpoint: true }).then(
+      startSession,
+    ),
+
+  login: (input: LoginInput) =>
+    request<SessionStart>('/api/v1/auth/login', { method: 'POST', body: input, publicEndpoint: true }).then(
+      startSession,
+    ),
+
+  logout: async (): Promise<void> => {
+    try {
+      await request<undefined>('/api/v1/auth/logout', { method: 'POST', publicEndpoint: true });
+    } finally {
+      setCsrfToken(null);
+    }
+  },
+
+  me: async (signal?: AbortSignal): Promise<Me> => {
+    const me = await request<Me>('/api/v1/me', { signal, publicEndpoint: true });
+    setCsrfToken(me.csrfToken);
+    return me;
+  },
+
+  workspaces: (signal?: AbortSignal) => request<WorkspaceList>('/api/v1/workspaces', { signal }),
+
+  createWorkspace: (input: CreateWorkspaceInput) =>
+    request<{ workspace: Workspace }>('/api/v1/workspaces', { method: 'POST', body: input }),
+
+  roles: (signal?: AbortSignal) => request<RolesCatalog>('/api/v1/roles', { signal }),
+
+  members: (workspaceId: string, signal?: AbortSignal) =>
+    request<{ members: Member[] }>(`${ws(workspaceId)}/members`, { signal }),
+
+  updateMember: (workspaceId: string, userId: string, role: RoleId) =>
+    request<{ member: Member }>(`${ws(workspaceId)}/members/${seg(userId)}`, {
+      method: 'PATCH',
+      body: { role },
+    }),
+
+  removeMember: (workspaceId: string, userId: string) =>
+    request<undefined>(`${ws(workspaceId)}/members/${seg(userId)}`, { method: 'DELETE' }),
+
+  invitations: (workspaceId: string, signal?: AbortSignal) =>
+    request<{ invitations: Invitation[] }>(`${ws(workspaceId)}/invitations`, { signal }),
+
+  createInvitation: (workspaceId: string, input: CreateInvitationInput) =>
+    request<CreatedInvitation>(`${ws(workspaceId)}/invitations`, { method: 'POST', body: input }),
+
+  revokeInvitation: (workspaceId: string, invitationId: string) =>
+    request<undefined>(`${ws(workspaceId)}/invitations/${seg(invitationId)}`, { method: 'DELETE' }),
+
+  previewInvitation: (token: string, signal?: AbortSignal) =>
+    request<InvitationPreview>('/api/v1/invitations/preview', {
+      method: 'POST',
+      body: { token },
+      signal,
+      publicEndpoint: true,
+    }),
+
+  acceptInvitation: (input: AcceptInvitationInput) =>
+    request<SessionStart>('/api/v1/invitations/accept', {
+      method: 'POST',
+      body: input,
+      publicEndpoint: true,
+    }).then(startSession),
+
+  tokens: (signal?: AbortSignal) => request<{ tokens: ApiToken[] }>('/api/v1/tokens', { signal }),
+
+  createToken: (input: CreateTokenInput) =>
+    request<CreatedToken>('/api/v1/tokens', { method: 'POST', body: input }),
+
+  revokeToken: (tokenId: string) =>
+    request<undefined>(`/api/v1/tokens/${seg(tokenId)}`, { method: 'DELETE' }),
+
+  auditEvents: (
+    workspaceId: string,
+    options: { limit?: number; before?: string | null },
+    signal?: AbortSignal,
+  ) =>
+    request<AuditEventPage>(`${ws(workspaceId)}/audit-events`, {
+      query: { limit: options.limit ?? 50, before: options.before },
+      signal,
+    }),
+};

@@ -1,0 +1,73 @@
+import { NotFoundView } from '../pages/NotFoundPage.js';
+import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
+import {
+  can,
+  defaultSettingsPage,
+  findSection,
+  findSettingsPage,
+  workspaceHome,
+  workspacePath,
+} from '../permissions.js';
+import { Redirect, pathSegments, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+import { SettingsLayout } from '../settings/SettingsLayout.js';
+import type { Workspace } from '../types.js';
+import { AppShell } from './AppShell.js';
+import { NoWorkspacePage } from './NoWorkspacePage.js';
+import { WorkspaceMissing } from './WorkspaceMissing.js';
+
+/** Routes of the logged-in app: `/` and `/w/:workspaceId/...`. */
+export function AppRoutes() {
+  const { me } = useSession();
+  const { pathname } = useLocation();
+  const segments = pathSegments(pathname);
+
+  if (segments.length === 0) {
+    const first = me.workspaces[0];
+    if (first) return <Redirect to={workspaceHome(first)} />;
+    return (
+      <AppShell workspace={undefined}>
+        <NoWorkspacePage />
+      </AppShell>
+    );
+  }
+
+  const [prefix, workspaceId, ...rest] = segments;
+  if (prefix !== 'w' || !workspaceId) {
+    return (
+      <AppShell workspace={undefined}>
+        <NotFoundView />
+      </AppShell>
+    );
+  }
+
+  const workspace = me.workspaces.find((candidate) => candidate.id === workspaceId);
+  return (
+    <AppShell workspace={workspace}>
+      {workspace ? <WorkspaceRoutes workspace={workspace} rest={rest} /> : <WorkspaceMissing />}
+    </AppShell>
+  );
+}
+
+function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: string[] }) {
+  const [sectionId, subPageId, ...extra] = rest;
+  if (!sectionId) return <Redirect to={workspaceHome(workspace)} />;
+
+  const section = findSection(sectionId);
+  if (!section || extra.length > 0) return <NotFoundView />;
+
+  if (section.id !== 'settings') {
+    if (subPageId) return <NotFoundView />;
+    return can(workspace, section.permission) ? (
+      <SectionPlaceholder section={section} />
+    ) : (
+      <SectionForbidden section={section} />
+    );
+  }
+
+  if (!subPageId)
+    return <Redirect to={workspacePath(workspace, `settings/${defaultSettingsPage(workspace)}`)} />;
+  const page = findSettingsPage(subPageId);
+  if (!page) return <NotFoundView />;
+  return <SettingsLayout workspace={workspace} page={page.id} />;
+}

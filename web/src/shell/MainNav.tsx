@@ -1,0 +1,26 @@
+import { SECTIONS, can, workspacePath } from '../permissions.js';
+import { Link, pathSegments, useLocation } from '../router.js';
+import type { Workspace } from '../types.js';
+
+export function MainNav({ workspace }: { workspace: Workspace }) {
+  const { pathname } = useLocation();
+  const [, , activeSection] = pathSegments(pathname);
+  const visible = SECTIONS.filter((section) => can(workspace, section.permission));
+
+  return (
+    <nav aria-label="Main" className="main-nav">
+      <ul>
+        {visible.map((section) => (
+          <li key={section.id}>
+            <Link
+              to={workspacePath(workspace, section.id)}
+              aria-current={section.id === activeSection ? 'page' : undefined}
+            >
+              {section.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

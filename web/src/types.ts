@@ -1,0 +1,180 @@
+/** Shapes of the Chorus HTTP API (`/api/v1`) as the web app uses them. */
+
+export type RoleId =
+  'owner' | 'admin' | 'manager' | 'editor' | 'community_manager' | 'media_buyer' | 'analyst' | 'client';
+
+export type PermissionId = string;
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    details?: unknown;
+  };
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  organizationId: string;
+  timezone: string;
+  role: RoleId;
+  permissions: PermissionId[];
+}
+
+export interface Me {
+  user: User;
+  csrfToken: string;
+  organizations: Organization[];
+  workspaces: Workspace[];
+}
+
+/** Returned by setup, login and invitation acceptance: the caller is now logged in. */
+export interface SessionStart {
+  user: User;
+  csrfToken: string;
+}
+
+export interface SetupStatus {
+  needsSetup: boolean;
+}
+
+export interface SetupInput {
+  name: string;
+  email: string;
+  password: string;
+  organizationName: string;
+  workspaceName: string;
+}
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export interface WorkspaceList {
+  workspaces: Workspace[];
+}
+
+export interface CreateWorkspaceInput {
+  organizationId: string;
+  name: string;
+  timezone: string;
+}
+
+export interface RoleInfo {
+  id: RoleId;
+  label: string;
+  description: string;
+}
+
+export interface PermissionInfo {
+  id: PermissionId;
+  description: string;
+}
+
+export interface RolesCatalog {
+  roles: RoleInfo[];
+  permissions: PermissionInfo[];
+  matrix: Partial<Record<RoleId, PermissionId[]>>;
+}
+
+export type MemberSource = 'workspace' | 'organization';
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: RoleId;
+  source: MemberSource;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: RoleId;
+  createdAt: string;
+  expiresAt: string;
+  invitedByName: string | null;
+}
+
+export interface CreateInvitationInput {
+  email: string;
+  role: RoleId;
+}
+
+export interface CreatedInvitation {
+  invitation: Invitation;
+  emailSent: boolean;
+  /** Only set when the server cannot send e-mail: the inviter passes this link on by hand. */
+  acceptUrl?: string | null;
+}
+
+export interface InvitationPreview {
+  email: string;
+  role: RoleId;
+  workspaceName: string;
+  organizationName: string;
+  userExists: boolean;
+}
+
+export interface AcceptInvitationInput {
+  token: string;
+  name?: string;
+  password: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  workspaceIds: string[];
+  permissions: PermissionId[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreateTokenInput {
+  name: string;
+  workspaceIds: string[];
+  permissions: PermissionId[];
+  expiresInDays?: number;
+}
+
+export interface CreatedToken {
+  token: ApiToken;
+  /** The full secret; the server never shows it again. */
+  secret: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actorName: string | null;
+  actorEmail: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  createdAt: string;
+  data: unknown;
+}
+
+export interface AuditEventPage {
+  events: AuditEvent[];
+  nextCursor: string | null;
+}
