@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../dist/server/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  console.error('Chorus is not built yet. Run `npm install` (or `npm run build`) in the Chorus folder first.');
+  console.error(
+    'Chorus is not built yet. Run `npm install` (or `npm run build`) in the Chorus folder first.',
+  );
   process.exit(1);
 }
 await import(entry.href);

@@ -29,7 +29,10 @@ async function serve(mode: Mode): Promise<void> {
   const runtime = await startRuntime(cfg, mode, logger);
   const ms = Math.round(performance.now() - started);
   if (runtime.port !== null) {
-    logger.info({ mode, port: runtime.port, database: cfg.database.kind, startupMs: ms }, `Chorus is running on ${cfg.publicUrl}`);
+    logger.info(
+      { mode, port: runtime.port, database: cfg.database.kind, startupMs: ms },
+      `Chorus is running on ${cfg.publicUrl}`,
+    );
   } else {
     logger.info({ mode, database: cfg.database.kind, startupMs: ms }, 'Chorus worker is running');
   }
@@ -53,7 +56,9 @@ async function serve(mode: Mode): Promise<void> {
 }
 
 /** For admin commands: storage and services without the HTTP server or job workers. */
-async function withServices<T>(fn: (s: ReturnType<typeof createServices>, storage: Awaited<ReturnType<typeof openStorage>>) => Promise<T>) {
+async function withServices<T>(
+  fn: (s: ReturnType<typeof createServices>, storage: Awaited<ReturnType<typeof openStorage>>) => Promise<T>,
+) {
   const cfg = config();
   const logger = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
   const storage = await openStorage(cfg, logger);
@@ -64,9 +69,18 @@ async function withServices<T>(fn: (s: ReturnType<typeof createServices>, storag
   }
 }
 
-program.command('start').description('Everything in one process: web app, API, jobs (embedded database unless DATABASE_URL is set)').action(() => serve('all'));
-program.command('api').description('HTTP API and web app only (needs DATABASE_URL); run workers separately').action(() => serve('api'));
-program.command('worker').description('Job worker only (needs DATABASE_URL); run as many as you like').action(() => serve('worker'));
+program
+  .command('start')
+  .description('Everything in one process: web app, API, jobs (embedded database unless DATABASE_URL is set)')
+  .action(() => serve('all'));
+program
+  .command('api')
+  .description('HTTP API and web app only (needs DATABASE_URL); run workers separately')
+  .action(() => serve('api'));
+program
+  .command('worker')
+  .description('Job worker only (needs DATABASE_URL); run as many as you like')
+  .action(() => serve('worker'));
 
 program
   .command('migrate')
@@ -86,58 +100,94 @@ user
   .option('--name <name>', 'display name (default: the part of the e-mail before @)')
   .option('--workspace <name>', 'first workspace name (default: the organization name)')
   .option('--timezone <zone>', 'IANA time zone of the first workspace', 'UTC')
-  .action(async (o: { email: string; password: string; org: string; name?: string; workspace?: string; timezone: string }) => {
-    const result = await withServices((s) =>
-      s.setup.createOwner(
-        {
-          email: o.email,
-          password: o.password,
-          name: o.name ?? o.email.split('@')[0] ?? o.email,
-          organizationName: o.org,
-          workspaceName: o.workspace ?? o.org,
-          timezone: o.timezone,
-        },
-        SYSTEM_ACTOR,
-      ),
-    );
-    console.log(`Created ${result.user.email} as owner of "${o.org}" with workspace "${result.workspace.name}" (${result.workspace.id}).`);
-  });
+  .action(
+    async (o: {
+      email: string;
+      password: string;
+      org: string;
+      name?: string;
+      workspace?: string;
+      timezone: string;
+    }) => {
+      const result = await withServices((s) =>
+        s.setup.createOwner(
+          {
+            email: o.email,
+            password: o.password,
+            name: o.name ?? o.email.split('@')[0] ?? o.email,
+            organizationName: o.org,
+            workspaceName: o.workspace ?? o.org,
+            timezone: o.timezone,
+          },
+          SYSTEM_ACTOR,
+        ),
+      );
+      console.log(
+        `Created ${result.user.email} as owner of "${o.org}" with workspace "${result.workspace.name}" (${result.workspace.id}).`,
+      );
+    },
+  );
 
 const token = program.command('token').description('Manage personal API tokens');
 token
   .command('create')
-  .description("Create an API token for a user; prints the secret once")
+  .description('Create an API token for a user; prints the secret once')
   .requiredOption('--email <email>', 'the user the token acts as')
   .requiredOption('--name <name>', 'a name to recognise the token by')
   .option('--workspace <id...>', 'workspace ids (default: all the user can reach)')
-  .option('--permissions <list>', `comma-separated permissions, or "all" the user holds (${PERMISSION_IDS.join(', ')})`, 'all')
+  .option(
+    '--permissions <list>',
+    `comma-separated permissions, or "all" the user holds (${PERMISSION_IDS.join(', ')})`,
+    'all',
+  )
   .option('--expires-in-days <days>', 'expiry in days (default: never)')
-  .action(async (o: { email: string; name: string; workspace?: string[]; permissions: string; expiresInDays?: string }) => {
-    const secret = await withServices(async (s) => {
-      const u = await s.users.findByEmail(o.email);
-      if (!u) throw new AppError('not_found', `No user with e-mail ${o.email}.`);
-      const reachable = await s.workspaces.listFor(u.id);
-      const workspaceIds = o.workspace ?? reachable.map((w) => w.workspace.id);
-      const permissions =
-        o.permissions === 'all'
-          ? PERMISSION_IDS.filter((p) => reachable.filter((w) => workspaceIds.includes(w.workspace.id)).every((w) => w.permissions.includes(p)))
-          : o.permissions.split(',').map((p) => p.trim());
-      const created = await s.tokens.create(
-        u.id,
-        { name: o.name, workspaceIds, permissions, expiresInDays: o.expiresInDays ? Number(o.expiresInDays) : undefined },
-        { ...SYSTEM_ACTOR, userId: u.id },
-      );
-      return created.secret;
-    });
-    console.log(secret);
-  });
+  .action(
+    async (o: {
+      email: string;
+      name: string;
+      workspace?: string[];
+      permissions: string;
+      expiresInDays?: string;
+    }) => {
+      const secret = await withServices(async (s) => {
+        const u = await s.users.findByEmail(o.email);
+        if (!u) throw new AppError('not_found', `No user with e-mail ${o.email}.`);
+        const reachable = await s.workspaces.listFor(u.id);
+        const workspaceIds = o.workspace ?? reachable.map((w) => w.workspace.id);
+        const permissions =
+          o.permissions === 'all'
+            ? PERMISSION_IDS.filter((p) =>
+                reachable
+                  .filter((w) => workspaceIds.includes(w.workspace.id))
+                  .every((w) => w.permissions.includes(p)),
+              )
+            : o.permissions.split(',').map((p) => p.trim());
+        const created = await s.tokens.create(
+          u.id,
+          {
+            name: o.name,
+            workspaceIds,
+            permissions,
+            expiresInDays: o.expiresInDays ? Number(o.expiresInDays) : undefined,
+          },
+          { ...SYSTEM_ACTOR, userId: u.id },
+        );
+        return created.secret;
+      });
+      console.log(secret);
+    },
+  );
 
 program
   .command('backup <file>')
   .description('Write a consistent, portable copy of all data to <file> (gzip JSON lines)')
   .action(async (file: string) => {
     const counts = await withServices(async (_s, storage) => backup(storage.database, file));
-    console.log(`Backup written to ${file}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+    console.log(
+      `Backup written to ${file}: ${Object.entries(counts)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}.`,
+    );
     console.log('Keep the secret key with it (CHORUS_SECRET_KEY, or secret-key.json in the data directory).');
   });
 

@@ -53,7 +53,8 @@ export interface Config extends RawConfig {
 export const CONFIG_DOCS: Record<keyof RawConfig, string> = {
   PORT: 'HTTP port. Default 8080.',
   HOST: 'Address to listen on. Default 127.0.0.1; set 0.0.0.0 to accept connections from other machines.',
-  PUBLIC_URL: 'The address people use to reach Chorus (used in e-mailed links). Default http://localhost:PORT.',
+  PUBLIC_URL:
+    'The address people use to reach Chorus (used in e-mailed links). Default http://localhost:PORT.',
   CHORUS_DATA_DIR: 'Data directory: the embedded database, the generated secret key. Default ./.chorus.',
   DATABASE_URL:
     'PostgreSQL connection string. When set, Chorus uses PostgreSQL instead of the embedded database.',
@@ -79,7 +80,9 @@ export const CONFIG_DOCS: Record<keyof RawConfig, string> = {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Chorus cannot start: the configuration is invalid.\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Chorus cannot start: the configuration is invalid.\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

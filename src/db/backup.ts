@@ -37,17 +37,27 @@ export async function backup(database: Database, file: string): Promise<Record<s
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const migrations = (await trx.selectFrom('schema_migrations').select('id').orderBy('id').execute()).map((r) => r.id);
+      const migrations = (await trx.selectFrom('schema_migrations').select('id').orderBy('id').execute()).map(
+        (r) => r.id,
+      );
       for (const table of DATA_TABLES) {
         const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(trx);
         counts[table] = Number(r.rows[0]?.n ?? 0);
       }
-      const header: Header = { format: BACKUP_FORMAT, version: 1, createdAt: new Date().toISOString(), migrations, tables: counts };
+      const header: Header = {
+        format: BACKUP_FORMAT,
+        version: 1,
+        createdAt: new Date().toISOString(),
+        migrations,
+        tables: counts,
+      };
       await write(header);
       for (const table of DATA_TABLES) {
         for (let offset = 0; offset < (counts[table] ?? 0); offset += PAGE) {
           const page = await sql<{ r: Record<string, unknown> }>`
-            SELECT to_jsonb(t) AS r FROM ${sql.table(table)} t ORDER BY to_jsonb(t)::text LIMIT ${PAGE} OFFSET ${offset}`.execute(trx);
+            SELECT to_jsonb(t) AS r FROM ${sql.table(table)} t ORDER BY to_jsonb(t)::text LIMIT ${PAGE} OFFSET ${offset}`.execute(
+            trx,
+          );
           for (const row of page.rows) await write({ t: table, r: row.r });
         }
       }
@@ -64,7 +74,9 @@ export async function restore(database: Database, file: string): Promise<Record<
   await migrate(database);
   const known = new Set(MIGRATIONS.map((m) => m.id));
   for (const table of DATA_TABLES) {
-    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(database.db);
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(
+      database.db,
+    );
     if (Number(r.rows[0]?.n ?? 0) > 0) {
       throw new RestoreError(
         `The target database is not empty (table ${table} has rows). Restore into a new data directory (CHORUS_DATA_DIR) or an empty PostgreSQL database.`,
@@ -78,7 +90,9 @@ export async function restore(database: Database, file: string): Promise<Record<
     let batch: { table: string; rows: unknown[] } | undefined;
     const flush = async () => {
       if (!batch || batch.rows.length === 0) return;
-      await sql`INSERT INTO ${sql.table(batch.table)} SELECT * FROM jsonb_populate_recordset(NULL::${sql.table(batch.table)}, ${JSON.stringify(batch.rows)}::jsonb)`.execute(trx);
+      await sql`INSERT INTO ${sql.table(batch.table)} SELECT * FROM jsonb_populate_recordset(NULL::${sql.table(batch.table)}, ${JSON.stringify(batch.rows)}::jsonb)`.execute(
+        trx,
+      );
       counts[batch.table] = (counts[batch.table] ?? 0) + batch.rows.length;
       batch.rows = [];
     };
@@ -92,12 +106,15 @@ export async function restore(database: Database, file: string): Promise<Record<
         header = value as Header;
         const unknown = header.migrations.filter((m) => !known.has(m));
         if (unknown.length > 0) {
-          throw new RestoreError(`The backup comes from a newer Chorus (migrations ${unknown.join(', ')}). Upgrade Chorus, then restore.`);
+          throw new RestoreError(
+            `The backup comes from a newer Chorus (migrations ${unknown.join(', ')}). Upgrade Chorus, then restore.`,
+          );
         }
         continue;
       }
       const { t, r } = value as { t: string; r: unknown };
-      if (!(DATA_TABLES as readonly string[]).includes(t)) throw new RestoreError(`The backup names an unknown table: ${t}.`);
+      if (!(DATA_TABLES as readonly string[]).includes(t))
+        throw new RestoreError(`The backup names an unknown table: ${t}.`);
       if (batch?.table !== t) {
         await flush();
         batch = { table: t, rows: [] };
@@ -109,7 +126,9 @@ export async function restore(database: Database, file: string): Promise<Record<
     if (!header) throw new RestoreError('The backup file is empty.');
     for (const [table, expected] of Object.entries(header.tables)) {
       if ((counts[table] ?? 0) !== expected) {
-        throw new RestoreError(`The backup is incomplete: ${table} should have ${expected} rows, found ${counts[table] ?? 0}. Nothing was restored.`);
+        throw new RestoreError(
+          `The backup is incomplete: ${table} should have ${expected} rows, found ${counts[table] ?? 0}. Nothing was restored.`,
+        );
       }
     }
   });

@@ -96,9 +96,12 @@ const MIGRATION_LOCK_KEY = 7_264_411_001;
  * or after a migration, never half-way. Returns the ids applied.
  */
 export async function migrate(database: Database): Promise<string[]> {
-  await database.executeSql(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
+  await database.scriptTransaction(async (exec) => {
+    await exec(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
   const applied: string[] = [];
   for (const migration of MIGRATIONS) {
     const done = await database.scriptTransaction(async (exec) => {

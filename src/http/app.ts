@@ -84,7 +84,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
       onError: (c) =>
         fail(
           c as Context<Env>,
-          new AppError('payload_too_large', `The request body is larger than ${config.MAX_BODY_BYTES} bytes. Send less data per request.`),
+          new AppError(
+            'payload_too_large',
+            `The request body is larger than ${config.MAX_BODY_BYTES} bytes. Send less data per request.`,
+          ),
         ),
     }),
   );
@@ -101,8 +104,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   app.get('/metrics', async (c) => {
     c.set('routePattern', '/metrics');
-    if (config.METRICS_TOKEN && !safeEqual(c.req.header('authorization') ?? '', `Bearer ${config.METRICS_TOKEN}`)) {
-      return fail(c, new AppError('unauthenticated', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.'));
+    if (
+      config.METRICS_TOKEN &&
+      !safeEqual(c.req.header('authorization') ?? '', `Bearer ${config.METRICS_TOKEN}`)
+    ) {
+      return fail(
+        c,
+        new AppError('unauthenticated', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.'),
+      );
     }
     return c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
@@ -125,7 +134,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const match = /^Bearer (\S+)$/.exec(authorization);
       const principal = match ? await services.tokens.authenticate(match[1]!) : undefined;
       if (!principal) {
-        throw new AppError('unauthenticated', 'The API token is invalid, expired or revoked. Create a new one in Settings → API tokens.');
+        throw new AppError(
+          'unauthenticated',
+          'The API token is invalid, expired or revoked. Create a new one in Settings → API tokens.',
+        );
       }
       return principal;
     }
@@ -163,7 +175,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   async function handle(c: Context<Env>, route: RouteDefinition): Promise<Response> {
     const principal = await authenticate(c);
     if (route.auth.kind !== 'public' && !principal) {
-      throw new AppError('unauthenticated', 'You are not logged in, or your session has ended. Log in and try again.');
+      throw new AppError(
+        'unauthenticated',
+        'You are not logged in, or your session has ended. Log in and try again.',
+      );
     }
     if (route.auth.kind === 'session' && principal?.kind !== 'session') {
       throw new AppError('forbidden', 'This action needs a browser session; API tokens cannot do it.');
@@ -171,7 +186,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (principal?.kind === 'session' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const header = c.req.header(CSRF_HEADER) ?? '';
       if (!safeEqual(header, principal.csrfToken)) {
-        throw new AppError('csrf_failed', 'The X-CSRF-Token header is missing or wrong. Reload the page and try again.');
+        throw new AppError(
+          'csrf_failed',
+          'The X-CSRF-Token header is missing or wrong. Reload the page and try again.',
+        );
       }
     }
     const params = route.params ? await parse(route.params, c.req.param(), 'path') : {};
@@ -186,27 +204,42 @@ export function createApp(deps: AppDeps): Hono<Env> {
       }
       const permission = route.auth.permission;
       if (!access.permissions.includes(permission)) {
-        throw new AppError('forbidden', `Your role (${access.role}) does not include the ${permission} permission. Ask a workspace admin.`);
+        throw new AppError(
+          'forbidden',
+          `Your role (${access.role}) does not include the ${permission} permission. Ask a workspace admin.`,
+        );
       }
       if (principal.kind === 'token' && !principal.permissions.includes(permission)) {
-        throw new AppError('forbidden', `This API token is not scoped for ${permission}. Create a token with that permission.`);
+        throw new AppError(
+          'forbidden',
+          `This API token is not scoped for ${permission}. Create a token with that permission.`,
+        );
       }
       if (principal.kind === 'token') {
-        access = { ...access, permissions: access.permissions.filter((p) => principal.permissions.includes(p)) };
+        access = {
+          ...access,
+          permissions: access.permissions.filter((p) => principal.permissions.includes(p)),
+        };
       }
     }
     let body: unknown = undefined;
     if (route.body) {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\b/i.test(type)) {
-        throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+        throw new AppError(
+          'unsupported_media_type',
+          'Send the body as JSON with Content-Type: application/json.',
+        );
       }
       const text = await c.req.text();
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw new AppError('invalid_request', 'The request body is not valid JSON. Check quotes, commas and brackets.');
+        throw new AppError(
+          'invalid_request',
+          'The request body is not valid JSON. Check quotes, commas and brackets.',
+        );
       }
       body = await parse(route.body, json, 'body');
     }
@@ -242,11 +275,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(result as object, route.response.status);
   }
 
-  app.all('/api/*', (c) => fail(c, new AppError('not_found', `No API endpoint ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`)));
+  app.all('/api/*', (c) =>
+    fail(
+      c,
+      new AppError('not_found', `No API endpoint ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`),
+    ),
+  );
 
   app.get('*', async (c) => {
     c.set('routePattern', 'web');
-    if (!deps.webRoot) return c.text('Chorus API is running. The web app is not built; run `npm run build`.', 404);
+    if (!deps.webRoot)
+      return c.text('Chorus API is running. The web app is not built; run `npm run build`.', 404);
     const file = await readStaticFile(deps.webRoot, c.req.path);
     if (file) {
       c.header('Content-Type', file.type);

@@ -31,5 +31,8 @@ export function errorBody(error: AppError): ErrorBody {
 }
 
 export function internalError(requestId: string): AppError {
-  return new AppError('internal', `Something went wrong on the server. Quote request id ${requestId} when reporting it.`);
+  return new AppError(
+    'internal',
+    `Something went wrong on the server. Quote request id ${requestId} when reporting it.`,
+  );
 }

@@ -37,7 +37,11 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version: string
       }
     }
     const security =
-      r.auth.kind === 'public' ? [] : r.auth.kind === 'session' ? [{ session: [] }] : [{ session: [] }, { bearer: [] }];
+      r.auth.kind === 'public'
+        ? []
+        : r.auth.kind === 'session'
+          ? [{ session: [] }]
+          : [{ session: [] }, { bearer: [] }];
     paths[path] ??= {};
     paths[path][r.method] = {
       summary: r.summary,
@@ -47,7 +51,12 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version: string
       ...(r.auth.kind === 'workspace' ? { 'x-permission': r.auth.permission } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(r.body, 'input') } },
+            },
+          }
         : {}),
       responses: {
         [String(r.response.status)]: {

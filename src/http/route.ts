@@ -17,10 +17,7 @@ export type Principal = SessionPrincipal | TokenPrincipal;
  *   (for a token: also within its workspace and permission scopes)
  */
 export type RouteAuth =
-  | { kind: 'public' }
-  | { kind: 'user' }
-  | { kind: 'session' }
-  | { kind: 'workspace'; permission: Permission };
+  { kind: 'public' } | { kind: 'user' } | { kind: 'session' } | { kind: 'workspace'; permission: Permission };
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -66,8 +63,11 @@ export interface RouteDefinition<
 }
 
 /** Identity function that keeps the route's types tied together. */
-export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, A extends RouteAuth>(
-  route: RouteDefinition<P, Q, B, A>,
-): RouteDefinition {
+export function defineRoute<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  A extends RouteAuth,
+>(route: RouteDefinition<P, Q, B, A>): RouteDefinition {
   return route as unknown as RouteDefinition;
 }

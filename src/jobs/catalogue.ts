@@ -61,7 +61,9 @@ export function checkCatalogue(handlers: readonly JobHandler[]): Map<JobName, Jo
   }
   for (const name of JOB_NAMES) if (!byName.has(name)) problems.push(`job "${name}" has no handler`);
   if (problems.length > 0) {
-    throw new CatalogueError(`The job catalogue is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new CatalogueError(
+      `The job catalogue is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   return byName;
 }

@@ -1,7 +1,14 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
-import { JOB_CATALOGUE, JOB_NAMES, checkCatalogue, type JobHandler, type JobName, type JobPayload } from './catalogue.js';
+import {
+  JOB_CATALOGUE,
+  JOB_NAMES,
+  checkCatalogue,
+  type JobHandler,
+  type JobName,
+  type JobPayload,
+} from './catalogue.js';
 
 export interface JobEngineOptions {
   /** Fetch and run jobs in this process. */
@@ -104,7 +111,11 @@ export class JobEngine {
   }
 
   /** Validates the payload against the catalogue before it reaches the queue. */
-  async send<N extends JobName>(name: N, payload: JobPayload<N>, options: { startAfter?: Date; singletonKey?: string } = {}) {
+  async send<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    options: { startAfter?: Date; singletonKey?: string } = {},
+  ) {
     const data = JOB_CATALOGUE[name].payload.parse(payload) as object;
     return this.#boss.send(name, data, options);
   }

@@ -23,7 +23,10 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function openStorage(config: Config, logger: Logger): Promise<{ database: Database; keyring: Keyring }> {
+export async function openStorage(
+  config: Config,
+  logger: Logger,
+): Promise<{ database: Database; keyring: Keyring }> {
   const unlock = config.database.kind === 'pglite' ? lockDataDir(config.dataDir) : () => undefined;
   let opened: Database;
   try {
@@ -34,7 +37,13 @@ export async function openStorage(config: Config, logger: Logger): Promise<{ dat
     unlock();
     throw error;
   }
-  const database: Database = { ...opened, close: async () => { await opened.close(); unlock(); } };
+  const database: Database = {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      unlock();
+    },
+  };
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const keyring = loadKeyring({
@@ -110,7 +119,9 @@ export async function startRuntime(
       }),
     });
     port = await new Promise<number>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve(info.port));
+      server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+        resolve(info.port),
+      );
       server.once('error', reject);
     });
   }

@@ -39,10 +39,15 @@ export function createServices(deps: {
     sessions: repos.sessions,
     throttle,
     audit,
+    organizations: repos.organizations,
     clock,
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
   });
-  const workspaces = new WorkspacesService({ workspaces: repos.workspaces, organizations: repos.organizations, audit });
+  const workspaces = new WorkspacesService({
+    workspaces: repos.workspaces,
+    organizations: repos.organizations,
+    audit,
+  });
   const members = new MembersService({
     db,
     users: repos.users,
@@ -66,7 +71,22 @@ export function createServices(deps: {
     sessionCleanupJob(auth, throttle) as JobHandler,
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
   ];
-  return { audit, auth, workspaces, members, tokens, setup, vault, users, organizations, mailer, jobHandlers, clock, config, logger };
+  return {
+    audit,
+    auth,
+    workspaces,
+    members,
+    tokens,
+    setup,
+    vault,
+    users,
+    organizations,
+    mailer,
+    jobHandlers,
+    clock,
+    config,
+    logger,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -94,7 +94,11 @@ export class AuditRepository {
         ]),
       );
     }
-    const rows = await q.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(options.limit).execute();
+    const rows = await q
+      .orderBy('e.created_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(options.limit)
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       action: r.action,

@@ -35,7 +35,12 @@ export const auditRoutes = [
       }),
     },
     async handler({ access, query, services }) {
-      const page = await services.audit.list(access.workspace.id, access.workspace.organizationId, query.limit, query.before);
+      const page = await services.audit.list(
+        access.workspace.id,
+        access.workspace.organizationId,
+        query.limit,
+        query.before,
+      );
       return {
         events: page.events.map((e) => ({
           id: e.id,

@@ -31,7 +31,8 @@ export const authRoutes = [
     auth: { kind: 'session' },
     response: { status: 204 },
     async handler({ principal, services, actor, session }) {
-      if (principal.kind !== 'session') throw new AppError('forbidden', 'Only a browser session can log out.');
+      if (principal.kind !== 'session')
+        throw new AppError('forbidden', 'Only a browser session can log out.');
       await services.auth.logout(principal, actor);
       session.clear();
     },
@@ -59,7 +60,10 @@ export const authRoutes = [
       if (principal.kind === 'token') {
         workspaces = workspaces
           .filter((w) => principal.workspaceIds.includes(w.workspace.id))
-          .map((w) => ({ ...w, permissions: w.permissions.filter((p) => principal.permissions.includes(p)) }));
+          .map((w) => ({
+            ...w,
+            permissions: w.permissions.filter((p) => principal.permissions.includes(p)),
+          }));
       }
       return {
         user: toUserDto(user),

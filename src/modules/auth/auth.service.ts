@@ -8,6 +8,7 @@ import type { User, UsersRepository } from './users.repository.js';
 import { normalizeEmail } from './users.repository.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
 import type { LoginThrottle } from './throttle.js';
+import type { OrganizationsRepository } from '../workspaces/organizations.repository.js';
 
 export interface SessionSettings {
   idleMinutes: number;
@@ -41,29 +42,33 @@ export class AuthService {
       sessions: SessionsRepository;
       throttle: LoginThrottle;
       audit: AuditService;
+      organizations: OrganizationsRepository;
       clock: Clock;
       settings: SessionSettings;
     },
   ) {}
 
   async login(email: string, password: string, actor: Actor): Promise<{ user: User; session: NewSession }> {
-    const { users, throttle, audit } = this.deps;
+    const { users, throttle } = this.deps;
     const keys = [`email:${normalizeEmail(email)}`, ...(actor.ip ? [`ip:${actor.ip}`] : [])];
     await throttle.assertAllowed(keys);
     const found = await users.findByEmail(email);
-    const ok = found ? await verifyPassword(found.passwordHash, password) : (await burnPasswordCheck(password), false);
+    const ok = found
+      ? await verifyPassword(found.passwordHash, password)
+      : (await burnPasswordCheck(password), false);
     if (!found || !ok) {
       const locked = await throttle.fail(keys[0]!, { freeAttempts: 5 });
       if (keys[1]) await throttle.fail(keys[1], { freeAttempts: 20 });
-      await audit.record(
+      await this.recordForUser(
         { ...actor, userId: found?.id ?? null },
-        { action: locked ? 'auth.locked' : 'auth.login_failed', targetType: 'user', ...(found ? { targetId: found.id } : {}) },
+        found?.id,
+        locked ? 'auth.locked' : 'auth.login_failed',
       );
       throw new AppError('unauthenticated', 'The e-mail or password is wrong. Check both and try again.');
     }
     await throttle.succeed(keys[0]!);
     const session = await this.startSession(found.id, actor);
-    await audit.record({ ...actor, userId: found.id }, { action: 'auth.login', targetType: 'user', targetId: found.id });
+    await this.recordForUser({ ...actor, userId: found.id }, found.id, 'auth.login');
     const { passwordHash: _, ...user } = found;
     return { user, session };
   }
@@ -96,11 +101,23 @@ export class AuthService {
 
   async logout(principal: SessionPrincipal, actor: Actor): Promise<void> {
     await this.deps.sessions.delete(principal.sessionId);
-    await this.deps.audit.record(actor, { action: 'auth.logout', targetType: 'user', targetId: principal.userId });
+    await this.recordForUser(actor, principal.userId, 'auth.logout');
   }
 
   async deleteExpiredSessions(): Promise<number> {
     return this.deps.sessions.deleteExpired(this.deps.clock.now());
+  }
+
+  /**
+   * Account events belong to no workspace: they are recorded once per organization the user belongs to, so
+   * each organization's admins see them. Failures for unknown e-mails are recorded without an organization.
+   */
+  private async recordForUser(actor: Actor, userId: string | undefined, action: string): Promise<void> {
+    const orgs = userId ? await this.deps.organizations.membershipsOf(userId) : [];
+    const target = userId ? { targetType: 'user', targetId: userId } : {};
+    if (orgs.length === 0) return this.deps.audit.record(actor, { action, ...target });
+    for (const org of orgs)
+      await this.deps.audit.record(actor, { action, organizationId: org.organizationId, ...target });
   }
 
   private idleDeadline(now: Date, absolute: Date): Date {

@@ -11,14 +11,25 @@ export class ThrottleRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async get(key: string): Promise<ThrottleState | undefined> {
-    const row = await this.db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-    return row && { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until };
+    const row = await this.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return (
+      row && { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until }
+    );
   }
 
   async put(key: string, state: ThrottleState): Promise<void> {
     await this.db
       .insertInto('login_throttle')
-      .values({ key, failures: state.failures, last_failure_at: state.lastFailureAt, locked_until: state.lockedUntil })
+      .values({
+        key,
+        failures: state.failures,
+        last_failure_at: state.lastFailureAt,
+        locked_until: state.lockedUntil,
+      })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
           failures: state.failures,

@@ -43,7 +43,8 @@ export class LoginThrottle {
     const fresh = state && now.getTime() - state.lastFailureAt.getTime() < FORGET_AFTER_MS;
     const failures = fresh ? state.failures + 1 : 1;
     const over = failures - policy.freeAttempts;
-    const lockedUntil = over >= 0 ? new Date(now.getTime() + Math.min(BASE_LOCK_MS * 2 ** over, MAX_LOCK_MS)) : null;
+    const lockedUntil =
+      over >= 0 ? new Date(now.getTime() + Math.min(BASE_LOCK_MS * 2 ** over, MAX_LOCK_MS)) : null;
     await this.repo.put(key, { failures, lastFailureAt: now, lockedUntil });
     return lockedUntil !== null;
   }

@@ -40,7 +40,15 @@ export class UsersRepository {
       .select(['id', 'email', 'name', 'created_at', 'password_hash'])
       .where('email_normalized', '=', normalizeEmail(email))
       .executeTakeFirst();
-    return row && { id: row.id, email: row.email, name: row.name, createdAt: row.created_at, passwordHash: row.password_hash };
+    return (
+      row && {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        createdAt: row.created_at,
+        passwordHash: row.password_hash,
+      }
+    );
   }
 
   async findById(id: string): Promise<User | undefined> {

@@ -30,7 +30,13 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
   return {
     configured: true,
     send: async (m) => {
-      await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      await transport.sendMail({
+        from: options.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+      });
     },
   };
 }

@@ -59,7 +59,13 @@ export const memberRoutes = [
     body: z.strictObject({ role: RoleId }),
     response: { status: 200, schema: z.object({ member: MemberDto }) },
     async handler({ access, params, body, principal, services, actor }) {
-      const member = await services.members.changeRole(access, principal.userId, params.userId, body.role, actor);
+      const member = await services.members.changeRole(
+        access,
+        principal.userId,
+        params.userId,
+        body.role,
+        actor,
+      );
       return { member: toMemberDto(member) };
     },
   }),
@@ -97,7 +103,11 @@ export const memberRoutes = [
     body: z.strictObject({ email: z.email().max(320), role: RoleId }),
     response: {
       status: 201,
-      schema: z.object({ invitation: InvitationDto, emailSent: z.boolean(), acceptUrl: z.string().nullable() }),
+      schema: z.object({
+        invitation: InvitationDto,
+        emailSent: z.boolean(),
+        acceptUrl: z.string().nullable(),
+      }),
     },
     async handler({ access, body, principal, services, actor }) {
       const inviter = await services.users.findById(principal.userId);
@@ -145,12 +155,19 @@ export const memberRoutes = [
     summary: 'Accept an invitation: creates the account (or checks the existing one) and logs in',
     tag: 'members',
     auth: { kind: 'public' },
-    body: TokenBody.extend({ name: z.string().trim().max(200).optional(), password: z.string().min(1).max(1024) }),
+    body: TokenBody.extend({
+      name: z.string().trim().max(200).optional(),
+      password: z.string().min(1).max(1024),
+    }),
     response: { status: 200, schema: SessionResponse.extend({ workspaceId: z.uuid() }) },
     async handler({ body, services, actor, session }) {
       const result = await services.members.accept(body.token, body, actor);
       session.start(result.session);
-      return { user: toUserDto(result.user), csrfToken: result.session.csrfToken, workspaceId: result.workspaceId };
+      return {
+        user: toUserDto(result.user),
+        csrfToken: result.session.csrfToken,
+        workspaceId: result.workspaceId,
+      };
     },
   }),
 ];

@@ -53,15 +53,30 @@ export class MembersService {
     const direct = await this.deps.workspaces.members(access.workspace.id);
     const leaderIds = new Set(leaders.map((l) => l.userId));
     return [
-      ...leaders.map((l) => ({ userId: l.userId, email: l.email, name: l.name, role: l.role as Role, source: 'organization' as const, joinedAt: l.createdAt })),
+      ...leaders.map((l) => ({
+        userId: l.userId,
+        email: l.email,
+        name: l.name,
+        role: l.role as Role,
+        source: 'organization' as const,
+        joinedAt: l.createdAt,
+      })),
       ...direct.filter((m) => !leaderIds.has(m.userId)).map((m) => ({ ...m, source: 'workspace' as const })),
     ];
   }
 
-  async changeRole(access: WorkspaceAccess, actorUserId: string, userId: string, role: Role, actor: Actor): Promise<Member> {
+  async changeRole(
+    access: WorkspaceAccess,
+    actorUserId: string,
+    userId: string,
+    role: Role,
+    actor: Actor,
+  ): Promise<Member> {
     const member = await this.findEditable(access, actorUserId, userId, 'change the role of');
     if (!canGrant(access.role, role)) {
-      throw forbidden(`Your role (${ROLE_INFO[access.role].label}) cannot grant the ${ROLE_INFO[role].label} role.`);
+      throw forbidden(
+        `Your role (${ROLE_INFO[access.role].label}) cannot grant the ${ROLE_INFO[role].label} role.`,
+      );
     }
     await this.deps.workspaces.setMemberRole(access.workspace.id, userId, role);
     await this.deps.audit.record(actor, {
@@ -88,15 +103,24 @@ export class MembersService {
     });
   }
 
-  private async findEditable(access: WorkspaceAccess, actorUserId: string, userId: string, verb: string): Promise<Member> {
+  private async findEditable(
+    access: WorkspaceAccess,
+    actorUserId: string,
+    userId: string,
+    verb: string,
+  ): Promise<Member> {
     const member = (await this.list(access)).find((m) => m.userId === userId);
     if (!member) throw notFound('Member');
     if (userId === actorUserId) throw forbidden(`You cannot ${verb} yourself; ask another admin.`);
     if (member.source === 'organization') {
-      throw conflict(`${member.name} is an organization ${member.role}; that role is managed for the whole organization.`);
+      throw conflict(
+        `${member.name} is an organization ${member.role}; that role is managed for the whole organization.`,
+      );
     }
     if (!outranks(access.role, member.role)) {
-      throw forbidden(`Your role (${ROLE_INFO[access.role].label}) cannot ${verb} a ${ROLE_INFO[member.role].label}.`);
+      throw forbidden(
+        `Your role (${ROLE_INFO[access.role].label}) cannot ${verb} a ${ROLE_INFO[member.role].label}.`,
+      );
     }
     return member;
   }
@@ -116,7 +140,9 @@ export class MembersService {
     actor: Actor,
   ): Promise<{ invitation: Invitation; emailSent: boolean; acceptUrl: string | null }> {
     if (!canGrant(access.role, input.role)) {
-      throw forbidden(`Your role (${ROLE_INFO[access.role].label}) cannot invite a ${ROLE_INFO[input.role].label}.`);
+      throw forbidden(
+        `Your role (${ROLE_INFO[access.role].label}) cannot invite a ${ROLE_INFO[input.role].label}.`,
+      );
     }
     const now = this.deps.clock.now();
     const existing = await this.deps.users.findByEmail(input.email);
@@ -155,7 +181,10 @@ export class MembersService {
         });
         emailSent = true;
       } catch (error) {
-        this.deps.logger.warn({ err: (error as Error).message, invitationId: id }, 'invitation e-mail failed');
+        this.deps.logger.warn(
+          { err: (error as Error).message, invitationId: id },
+          'invitation e-mail failed',
+        );
       }
     }
     await this.deps.audit.record(actor, {
@@ -224,7 +253,10 @@ export class MembersService {
       await this.deps.throttle.assertAllowed([throttleKey]);
       if (!(await verifyPassword(existing.passwordHash, input.password))) {
         await this.deps.throttle.fail(throttleKey, { freeAttempts: 5 });
-        throw new AppError('unauthenticated', `The password is wrong for ${inv.email}. Use the password of your existing Chorus account.`);
+        throw new AppError(
+          'unauthenticated',
+          `The password is wrong for ${inv.email}. Use the password of your existing Chorus account.`,
+        );
       }
     } else if (!input.name?.trim()) {
       throw invalid('Enter your name to create your account.');
@@ -234,7 +266,12 @@ export class MembersService {
     const user = await inTransaction(this.deps.db, async (repos) => {
       const u = existing
         ? { id: existing.id, email: existing.email, name: existing.name, createdAt: existing.createdAt }
-        : await repos.users.insert({ id: newId(), email: inv.email, name: input.name!.trim(), passwordHash: passwordHash! });
+        : await repos.users.insert({
+            id: newId(),
+            email: inv.email,
+            name: input.name!.trim(),
+            passwordHash: passwordHash!,
+          });
       if (!(await repos.invitations.markAccepted(inv.id, u.id, now))) {
         throw conflict('This invitation has already been used or has expired.');
       }

@@ -16,13 +16,19 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_INFO: Record<Role, { label: string; description: string }> = {
-  owner: { label: 'Owner', description: 'Owns the organization: everything, including billing-level settings.' },
+  owner: {
+    label: 'Owner',
+    description: 'Owns the organization: everything, including billing-level settings.',
+  },
   admin: { label: 'Admin', description: 'Runs the organization: members, workspaces, channels, audit log.' },
   manager: {
     label: 'Manager',
     description: 'SMM head: strategy, publishing, approvals, team invitations and reports.',
   },
-  editor: { label: 'Editor', description: 'Content maker: writes and schedules posts that may need approval.' },
+  editor: {
+    label: 'Editor',
+    description: 'Content maker: writes and schedules posts that may need approval.',
+  },
   community_manager: {
     label: 'Community manager',
     description: 'Answers and moderates the inbox; watches listening and alerts.',

@@ -5,7 +5,11 @@ export class SetupRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async isComplete(): Promise<boolean> {
-    const row = await this.db.selectFrom('instance_settings').select('id').where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('instance_settings')
+      .select('id')
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 

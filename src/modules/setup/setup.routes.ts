@@ -26,13 +26,17 @@ export const setupRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/v1/setup',
-    summary: 'First run: create the owner, organization and first workspace (only when no one has set up yet)',
+    summary:
+      'First run: create the owner, organization and first workspace (only when no one has set up yet)',
     tag: 'setup',
     auth: { kind: 'public' },
     body: OwnerBody,
     response: { status: 201, schema: SessionResponse },
     async handler({ body, services, actor, session }) {
-      const { user } = await services.setup.completeFirstRun({ ...body, timezone: body.timezone ?? 'UTC' }, actor);
+      const { user } = await services.setup.completeFirstRun(
+        { ...body, timezone: body.timezone ?? 'UTC' },
+        actor,
+      );
       const s = await services.auth.startSession(user.id, actor);
       session.start(s);
       return { user: toUserDto(user), csrfToken: s.csrfToken };

@@ -43,7 +43,12 @@ export class SetupService {
       if (await repos.users.findByEmail(input.email)) {
         throw conflict(`A user with e-mail ${input.email} already exists.`);
       }
-      const user: User = await repos.users.insert({ id: newId(), email: input.email, name: input.name, passwordHash });
+      const user: User = await repos.users.insert({
+        id: newId(),
+        email: input.email,
+        name: input.name,
+        passwordHash,
+      });
       const organizationId = newId();
       await repos.organizations.insert({ id: organizationId, name: input.organizationName });
       await repos.organizations.addMember(organizationId, user.id, 'owner');

@@ -33,7 +33,12 @@ export class TokensService {
    */
   async create(
     userId: string,
-    input: { name: string; workspaceIds: string[]; permissions: string[]; expiresInDays?: number | undefined },
+    input: {
+      name: string;
+      workspaceIds: string[];
+      permissions: string[];
+      expiresInDays?: number | undefined;
+    },
     actor: Actor,
   ): Promise<{ token: ApiToken; secret: string }> {
     const accessible = new Map((await this.deps.workspaces.accessibleBy(userId)).map((w) => [w.id, w]));
@@ -43,9 +48,13 @@ export class TokensService {
     }
     const unknown = input.permissions.filter((p) => !isPermission(p));
     if (unknown.length > 0) {
-      throw new AppError('invalid_request', `Unknown permissions: ${unknown.join(', ')}. See GET /api/v1/roles.`, {
-        details: { unknown },
-      });
+      throw new AppError(
+        'invalid_request',
+        `Unknown permissions: ${unknown.join(', ')}. See GET /api/v1/roles.`,
+        {
+          details: { unknown },
+        },
+      );
     }
     const permissions = [...new Set(input.permissions)] as Permission[];
     for (const id of workspaceIds) {
@@ -85,7 +94,11 @@ export class TokensService {
 
   async revoke(userId: string, tokenId: string, actor: Actor): Promise<void> {
     if (!(await this.deps.tokens.revoke(userId, tokenId, this.deps.clock.now()))) throw notFound('Token');
-    await this.deps.audit.record(actor, { action: 'token.revoked', targetType: 'api_token', targetId: tokenId });
+    await this.deps.audit.record(actor, {
+      action: 'token.revoked',
+      targetType: 'api_token',
+      targetId: tokenId,
+    });
   }
 
   async authenticate(secret: string): Promise<TokenPrincipal | undefined> {

@@ -32,7 +32,13 @@ export class Keyring {
     cipher.setAAD(Buffer.from(aad));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    const parts = ['v1', this.active.id, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')];
+    const parts = [
+      'v1',
+      this.active.id,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      data.toString('base64url'),
+    ];
     return { keyId: this.active.id, ciphertext: parts.join('.') };
   }
 
@@ -50,7 +56,9 @@ export class Keyring {
     const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 }
 
@@ -103,7 +111,10 @@ export function loadKeyring(options: {
 export function addKeyToFile(dataDir: string): Keyring {
   const file = keyFilePath(dataDir);
   const current = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
-  const next: KeyFile = { active: randomBytes(32).toString('base64'), previous: [current.active, ...current.previous] };
+  const next: KeyFile = {
+    active: randomBytes(32).toString('base64'),
+    previous: [current.active, ...current.previous],
+  };
   writeKeyFile(file, next);
   return new Keyring(
     Buffer.from(next.active, 'base64'),

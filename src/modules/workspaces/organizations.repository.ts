@@ -55,7 +55,9 @@ export class OrganizationsRepository {
   }
 
   /** Owners and admins of an organization: they reach every workspace in it. */
-  async leaders(organizationId: string): Promise<{ userId: string; email: string; name: string; role: OrgRole; createdAt: Date }[]> {
+  async leaders(
+    organizationId: string,
+  ): Promise<{ userId: string; email: string; name: string; role: OrgRole; createdAt: Date }[]> {
     const rows = await this.db
       .selectFrom('organization_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -63,6 +65,12 @@ export class OrganizationsRepository {
       .where('m.organization_id', '=', organizationId)
       .where('m.role', 'in', ['owner', 'admin'])
       .execute();
-    return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      userId: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+    }));
   }
 }

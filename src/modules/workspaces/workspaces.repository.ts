@@ -30,10 +30,21 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
 export class WorkspacesRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async insert(w: { id: string; organizationId: string; name: string; timezone: string }): Promise<Workspace> {
+  async insert(w: {
+    id: string;
+    organizationId: string;
+    name: string;
+    timezone: string;
+  }): Promise<Workspace> {
     const row = await this.db
       .insertInto('workspaces')
-      .values({ id: w.id, organization_id: w.organizationId, name: w.name, timezone: w.timezone, updated_at: new Date() })
+      .values({
+        id: w.id,
+        organization_id: w.organizationId,
+        name: w.name,
+        timezone: w.timezone,
+        updated_at: new Date(),
+      })
       .returning(['id', 'organization_id', 'name', 'timezone', 'created_at'])
       .executeTakeFirstOrThrow();
     return toWorkspace(row);
@@ -100,7 +111,13 @@ export class WorkspacesRepository {
       .where('wm.workspace_id', '=', workspaceId)
       .orderBy('u.name')
       .execute();
-    return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role as Role, joinedAt: r.created_at }));
+    return rows.map((r) => ({
+      userId: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role as Role,
+      joinedAt: r.created_at,
+    }));
   }
 
   async addMember(workspaceId: string, userId: string, role: Role): Promise<void> {

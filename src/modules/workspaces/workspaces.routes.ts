@@ -15,7 +15,8 @@ export const workspaceRoutes = [
     response: { status: 200, schema: z.object({ workspaces: z.array(WorkspaceDto) }) },
     async handler({ principal, services }) {
       let list = await services.workspaces.listFor(principal.userId);
-      if (principal.kind === 'token') list = list.filter((w) => principal.workspaceIds.includes(w.workspace.id));
+      if (principal.kind === 'token')
+        list = list.filter((w) => principal.workspaceIds.includes(w.workspace.id));
       return { workspaces: list.map(toWorkspaceDto) };
     },
   }),
@@ -55,8 +56,14 @@ export const workspaceRoutes = [
     auth: { kind: 'workspace', permission: 'workspace.manage' },
     params: workspaceParams,
     body: z
-      .strictObject({ name: z.string().trim().min(1).max(200).optional(), timezone: z.string().min(1).max(100).optional() })
-      .refine((b) => b.name !== undefined || b.timezone !== undefined, 'Send at least one of name, timezone.'),
+      .strictObject({
+        name: z.string().trim().min(1).max(200).optional(),
+        timezone: z.string().min(1).max(100).optional(),
+      })
+      .refine(
+        (b) => b.name !== undefined || b.timezone !== undefined,
+        'Send at least one of name, timezone.',
+      ),
     response: { status: 200, schema: WorkspaceResponse },
     async handler({ access, body, services, actor }) {
       return { workspace: toWorkspaceDto(await services.workspaces.update(access, body, actor)) };

@@ -32,7 +32,9 @@ export class WorkspacesService {
     if (!workspace) return undefined;
     const orgRole = await this.deps.organizations.roleOf(workspace.organizationId, userId);
     const role: Role | undefined =
-      orgRole === 'owner' || orgRole === 'admin' ? orgRole : await this.deps.workspaces.memberRole(workspaceId, userId);
+      orgRole === 'owner' || orgRole === 'admin'
+        ? orgRole
+        : await this.deps.workspaces.memberRole(workspaceId, userId);
     return role && { workspace, role, permissions: permissionsOf(role) };
   }
 
@@ -59,7 +61,11 @@ export class WorkspacesService {
     return { workspace, role: orgRole, permissions: permissionsOf(orgRole) };
   }
 
-  async update(access: WorkspaceAccess, patch: { name?: string | undefined; timezone?: string | undefined }, actor: Actor) {
+  async update(
+    access: WorkspaceAccess,
+    patch: { name?: string | undefined; timezone?: string | undefined },
+    actor: Actor,
+  ) {
     if (patch.timezone !== undefined) assertTimeZone(patch.timezone);
     const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const workspace = await this.deps.workspaces.update(access.workspace.id, clean);
@@ -78,6 +84,8 @@ export class WorkspacesService {
 
 function assertTimeZone(zone: string): void {
   if (!isValidTimeZone(zone)) {
-    throw invalid(`"${zone}" is not a time zone. Use an IANA name such as Europe/Berlin or America/New_York.`);
+    throw invalid(
+      `"${zone}" is not a time zone. Use an IANA name such as Europe/Berlin or America/New_York.`,
+    );
   }
 }

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/http/routes.js';
+import type { RouteDefinition } from '../../src/http/route.js';
+import { PERMISSION_IDS } from '../../src/modules/members/permissions.js';
+import { TEST_TARGETS } from '../support/databases.js';
+import { CapturingMailer, createHarness, PASSWORD, type Harness } from '../support/harness.js';
+
+/**
+ * Walks EVERY registered route as a user of tenant A (an owner, holding every permission in A) while
+ * naming tenant B's objects, through a session and through an all-permission API token. Zero successes are
+ * allowed. A new route with a new path parameter or body fails this test until it gets a sample here,
+ * so nothing is added without being walked.
+ */
+type Ids = {
+  organizationId: string;
+  workspaceId: string;
+  userId: string;
+  memberUserId: string;
+  invitationId: string;
+  tokenId: string;
+};
+
+const PARAM_SOURCES: Record<string, keyof Ids> = {
+  workspaceId: 'workspaceId',
+  userId: 'memberUserId',
+  invitationId: 'invitationId',
+  tokenId: 'tokenId',
+};
+
+/** Valid bodies that name the other tenant's objects where the body can. */
+function sampleBody(route: RouteDefinition, b: Ids): unknown {
+  const key = `${route.method.toUpperCase()} ${route.path}`;
+  const samples: Record<string, unknown> = {
+    'POST /api/v1/setup': {
+      name: 'X',
+      email: 'x@example.test',
+      password: PASSWORD,
+      organizationName: 'X',
+      workspaceName: 'X',
+    },
+    'POST /api/v1/auth/login': { email: 'nobody@example.test', password: 'wrong wrong wrong' },
+    'POST /api/v1/workspaces': { organizationId: b.organizationId, name: 'Intruder', timezone: 'UTC' },
+    'PATCH /api/v1/workspaces/:workspaceId': { name: 'Renamed by intruder' },
+    'PATCH /api/v1/workspaces/:workspaceId/members/:userId': { role: 'admin' },
+    'POST /api/v1/workspaces/:workspaceId/invitations': { email: 'intruder@example.test', role: 'admin' },
+    'POST /api/v1/invitations/preview': { token: 'not-a-real-invitation-token' },
+    'POST /api/v1/invitations/accept': {
+      token: 'not-a-real-invitation-token',
+      name: 'X',
+      password: PASSWORD,
+    },
+    'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
+  };
+  if (!route.body) return undefined;
+  if (!(key in samples)) throw new Error(`No sample body for ${key}: add one to tenant-isolation.test.ts`);
+  return samples[key];
+}
+
+describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
+  let h: Harness;
+  let a: Awaited<ReturnType<Harness['tenant']>>;
+  let b: Awaited<ReturnType<Harness['tenant']>>;
+  let bIds: Ids;
+  let aToken: string;
+  let bToken: string;
+  const mailer = new CapturingMailer();
+
+  beforeAll(async () => {
+    h = await createHarness(target, { mailer });
+    a = await h.tenant('alpha');
+    b = await h.tenant('beta');
+    const bMember = await h.member(b.workspaceId, 'editor', 'beta-editor');
+    const inv = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/invitations`, {
+      email: 'pending@example.test',
+      role: 'analyst',
+    });
+    expect(inv.status).toBe(201);
+    const bt = await b.http.post('/api/v1/tokens', {
+      name: 'b',
+      workspaceIds: [b.workspaceId],
+      permissions: PERMISSION_IDS,
+    });
+    expect(bt.status).toBe(201);
+    bToken = bt.body.secret;
+    const at = await a.http.post('/api/v1/tokens', {
+      name: 'a',
+      workspaceIds: [a.workspaceId],
+      permissions: PERMISSION_IDS,
+    });
+    expect(at.status).toBe(201);
+    aToken = at.body.secret;
+    bIds = {
+      organizationId: b.organizationId,
+      workspaceId: b.workspaceId,
+      userId: b.user.id,
+      memberUserId: bMember.user.id,
+      invitationId: inv.body.invitation.id,
+      tokenId: bt.body.token.id,
+    };
+  });
+
+  afterAll(async () => {
+    await h.assertNothingLeaked();
+    await h.close();
+  });
+
+  it('covers every route in the table', () => {
+    expect(ROUTES.length).toBeGreaterThanOrEqual(20);
+    for (const route of ROUTES) {
+      for (const name of route.path.match(/:(\w+)/g) ?? []) {
+        expect(PARAM_SOURCES, `add an id source for ${name} in ${route.path}`).toHaveProperty(name.slice(1));
+      }
+    }
+  });
+
+  for (const as of ['session', 'token'] as const) {
+    it(`gives tenant A's ${as} zero successes on tenant B's objects`, async () => {
+      const client = h.client();
+      if (as === 'session') await client.login(a.email);
+      else client.useToken(aToken);
+      const walked: string[] = [];
+      for (const route of ROUTES) {
+        const names = (route.path.match(/:(\w+)/g) ?? []).map((n) => n.slice(1));
+        const path = route.path.replace(/:(\w+)/g, (_, n: string) => bIds[PARAM_SOURCES[n]!]);
+        const body = sampleBody(route, bIds);
+        const res = await client.raw(
+          route.method.toUpperCase(),
+          path,
+          body === undefined ? {} : { json: body },
+        );
+        const label = `${route.method.toUpperCase()} ${route.path} as ${as}`;
+        expect(res.status, `${label} → ${res.status} ${res.text.slice(0, 200)}`).toBeLessThan(500);
+        const namesOtherTenant =
+          names.length > 0 ||
+          JSON.stringify(body ?? {}).includes(b.workspaceId) ||
+          JSON.stringify(body ?? {}).includes(b.organizationId);
+        if (namesOtherTenant) {
+          expect(
+            res.status,
+            `${label} succeeded on another tenant's ids: ${res.text.slice(0, 200)}`,
+          ).toBeGreaterThanOrEqual(400);
+        }
+        if (res.status < 300) {
+          for (const id of Object.values(bIds))
+            expect(res.text, `${label} revealed tenant B's id`).not.toContain(id);
+        }
+        walked.push(label);
+      }
+      expect(walked).toHaveLength(ROUTES.length);
+    });
+  }
+
+  it("leaves tenant B's data untouched", async () => {
+    const members = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/members`);
+    expect(members.body.members.find((m: { userId: string }) => m.userId === bIds.memberUserId)?.role).toBe(
+      'editor',
+    );
+    const invitations = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/invitations`);
+    expect(invitations.body.invitations.map((i: { id: string }) => i.id)).toContain(bIds.invitationId);
+    const ws = await b.http.get(`/api/v1/workspaces/${b.workspaceId}`);
+    expect(ws.body.workspace.name).toBe('beta workspace');
+    const bClient = h.client();
+    bClient.useToken(bToken);
+    expect((await bClient.get('/api/v1/me')).status).toBe(200);
+    const me = await b.http.get('/api/v1/me');
+    expect(me.body.workspaces.map((w: { name: string }) => w.name)).not.toContain('Intruder');
+  });
+});
