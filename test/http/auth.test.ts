@@ -110,4 +110,18 @@ describe.each(TEST_TARGETS)('auth and sessions on %s', (target) => {
     const actions = res.body.events.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['auth.login', 'auth.login_failed', 'user.created']));
   });
+
+  it('shows account events of the organization only to organization owners and admins', async () => {
+    const t = await h.tenant('orgevents');
+    const admin = await h.member(t.workspaceId, 'admin', 'ws-admin');
+    const own = await t.http.get(`/api/v1/workspaces/${t.workspaceId}/audit-events`);
+    expect(
+      own.body.events.filter((e: { action: string }) => e.action === 'auth.login').length,
+    ).toBeGreaterThanOrEqual(2);
+    const theirs = await admin.http.get(`/api/v1/workspaces/${t.workspaceId}/audit-events`);
+    expect(theirs.status).toBe(200);
+    const actions = theirs.body.events.map((e: { action: string }) => e.action);
+    expect(actions).toContain('member.joined');
+    expect(actions).not.toContain('auth.login');
+  });
 });

@@ -51,7 +51,9 @@ export async function createHarness(
     { CHORUS_DATA_DIR: dataDir, PUBLIC_URL: 'http://chorus.test', LOG_LEVEL: 'silent', ...options.env },
     dataDir,
   );
-  const logger = createLogger('silent');
+  // Logs are captured at info level: assertNothingLeaked checks them for secrets and e-mail addresses.
+  const logLines: string[] = [];
+  const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
   const keyring = new Keyring(randomBytes(32));
   const clock = options.clock ?? systemClock;
   const services = createServices({
@@ -241,7 +243,12 @@ export async function createHarness(
     for (const v of values)
       for (const b of bodies)
         expect(b.includes(v), 'a stored hash or ciphertext reached a response').toBe(false);
-    return { responses: bodies.length, storedSecrets: values.length };
+    const logs = logLines.join('');
+    expect(logLines.length, 'requests were logged').toBeGreaterThan(0);
+    for (const v of [...values, ...secrets])
+      expect(logs.includes(v), 'a secret reached the logs').toBe(false);
+    expect(logs, 'an e-mail address reached the logs').not.toMatch(/@example\.test/);
+    return { responses: bodies.length, storedSecrets: values.length, logLines: logLines.length };
   }
 
   return {

@@ -60,6 +60,8 @@ export class AuditRepository {
   async list(options: {
     workspaceId: string;
     organizationId: string;
+    /** Account events (logins) of the whole organization: only for organization owners and admins. */
+    includeOrganizationEvents: boolean;
     limit: number;
     before?: { createdAt: Date; id: string };
   }): Promise<AuditEvent[]> {
@@ -80,10 +82,15 @@ export class AuditRepository {
         'e.created_at',
       ])
       .where((eb) =>
-        eb.or([
-          eb('e.workspace_id', '=', options.workspaceId),
-          eb.and([eb('e.workspace_id', 'is', null), eb('e.organization_id', '=', options.organizationId)]),
-        ]),
+        options.includeOrganizationEvents
+          ? eb.or([
+              eb('e.workspace_id', '=', options.workspaceId),
+              eb.and([
+                eb('e.workspace_id', 'is', null),
+                eb('e.organization_id', '=', options.organizationId),
+              ]),
+            ])
+          : eb('e.workspace_id', '=', options.workspaceId),
       );
     const before = options.before;
     if (before) {

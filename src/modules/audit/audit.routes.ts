@@ -34,10 +34,14 @@ export const auditRoutes = [
         nextCursor: z.string().nullable(),
       }),
     },
-    async handler({ access, query, services }) {
+    async handler({ access, query, principal, services }) {
+      const orgRole = await services.organizations.roleOf(access.workspace.organizationId, principal.userId);
       const page = await services.audit.list(
-        access.workspace.id,
-        access.workspace.organizationId,
+        {
+          workspaceId: access.workspace.id,
+          organizationId: access.workspace.organizationId,
+          includeOrganizationEvents: orgRole === 'owner' || orgRole === 'admin',
+        },
         query.limit,
         query.before,
       );

@@ -44,14 +44,13 @@ export class AuditService {
     });
   }
 
-  async list(workspaceId: string, organizationId: string, limit: number, cursor?: string) {
+  async list(
+    scope: { workspaceId: string; organizationId: string; includeOrganizationEvents: boolean },
+    limit: number,
+    cursor?: string,
+  ) {
     const before = cursor ? decodeCursor(cursor) : undefined;
-    const events = await this.repo.list({
-      workspaceId,
-      organizationId,
-      limit: limit + 1,
-      ...(before ? { before } : {}),
-    });
+    const events = await this.repo.list({ ...scope, limit: limit + 1, ...(before ? { before } : {}) });
     const page = events.slice(0, limit);
     const last = page.at(-1);
     return {
