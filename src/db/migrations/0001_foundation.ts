@@ -99,6 +99,9 @@ CREATE TABLE invitations (
   revoked_at timestamptz
 );
 CREATE INDEX invitations_workspace_idx ON invitations (workspace_id);
+-- One open invitation per address and workspace; an expired one is revoked before a new one is made.
+CREATE UNIQUE INDEX invitations_open_email_idx ON invitations (workspace_id, email_normalized)
+  WHERE accepted_at IS NULL AND revoked_at IS NULL;
 
 -- No foreign keys: the audit trail outlives what it describes.
 CREATE TABLE audit_events (

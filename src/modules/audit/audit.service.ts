@@ -1,4 +1,5 @@
-import { newId } from '../../core/ids.js';
+import { isUuid, newId } from '../../core/ids.js';
+import { invalid } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
 import type { AuditRepository } from './audit.repository.js';
 
@@ -68,9 +69,14 @@ function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) return undefined;
+  const year = createdAt.getUTCFullYear();
+  if (!id || !isUuid(id) || Number.isNaN(year) || year < 1970 || year > 9999) {
+    throw invalid(
+      'The "before" cursor is not valid. Use the nextCursor of a previous page, or leave it out for the newest events.',
+    );
+  }
   return { createdAt, id };
 }

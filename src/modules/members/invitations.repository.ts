@@ -100,6 +100,19 @@ export class InvitationsRepository {
     return r.numUpdatedRows > 0n;
   }
 
+  /** Closes expired, still-open invitations for an address, so a new one can be issued. */
+  async revokeExpired(workspaceId: string, email: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('invitations')
+      .set({ revoked_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('email_normalized', '=', normalizeEmail(email))
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '<=', now)
+      .execute();
+  }
+
   /** One-time: succeeds for exactly one caller, and only while the invitation is live. */
   async markAccepted(id: string, userId: string, now: Date): Promise<boolean> {
     const r = await this.db

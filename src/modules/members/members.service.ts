@@ -6,6 +6,7 @@ import { newId, randomToken } from '../../core/ids.js';
 import { sha256 } from '../../core/hash.js';
 import type { Clock } from '../../core/clock.js';
 import { inTransaction } from '../../db/repositories.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { AuthService, NewSession } from '../auth/auth.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
@@ -154,15 +155,25 @@ export class MembersService {
     }
     const token = randomToken(32);
     const id = newId();
-    await this.deps.invitations.insert({
-      id,
-      workspaceId: access.workspace.id,
-      email: input.email,
-      role: input.role,
-      tokenHash: sha256(token),
-      invitedBy: inviter.id,
-      expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
-    });
+    await this.deps.invitations.revokeExpired(access.workspace.id, input.email, now);
+    await this.deps.invitations
+      .insert({
+        id,
+        workspaceId: access.workspace.id,
+        email: input.email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedBy: inviter.id,
+        expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) {
+          throw conflict(
+            `${input.email} already has a pending invitation. Revoke it first to send a new one.`,
+          );
+        }
+        throw error;
+      });
     const invitation = (await this.deps.invitations.findByTokenHash(sha256(token)))!;
     const acceptUrl = `${this.deps.publicUrl}/invite#token=${token}`;
     let emailSent = false;
@@ -264,14 +275,22 @@ export class MembersService {
     const passwordHash = existing ? undefined : await hashPassword(input.password);
     const now = this.deps.clock.now();
     const user = await inTransaction(this.deps.db, async (repos) => {
+      // Two accepts racing: the loser either hits the unique e-mail (new account) or finds the invitation
+      // already consumed by the conditional update below; both end in 409, never a second membership.
       const u = existing
         ? { id: existing.id, email: existing.email, name: existing.name, createdAt: existing.createdAt }
-        : await repos.users.insert({
-            id: newId(),
-            email: inv.email,
-            name: input.name!.trim(),
-            passwordHash: passwordHash!,
-          });
+        : await repos.users
+            .insert({
+              id: newId(),
+              email: inv.email,
+              name: input.name!.trim(),
+              passwordHash: passwordHash!,
+            })
+            .catch((error: unknown) => {
+              if (isUniqueViolation(error))
+                throw conflict('This invitation has already been used. Log in instead.');
+              throw error;
+            });
       if (!(await repos.invitations.markAccepted(inv.id, u.id, now))) {
         throw conflict('This invitation has already been used or has expired.');
       }
