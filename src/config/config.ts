@@ -39,6 +39,7 @@ const schema = z.object({
   MAX_BODY_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   METRICS_TOKEN: z.string().min(16).optional(),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  EGRESS_ALLOW_PRIVATE: bool.default(false),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -76,6 +77,8 @@ export const CONFIG_DOCS: Record<keyof RawConfig, string> = {
   METRICS_TOKEN:
     'When set, GET /metrics requires `Authorization: Bearer <token>`. Unset: /metrics is open (it holds no tenant data).',
   JOB_POLL_SECONDS: 'How often job workers poll for new jobs, in seconds. Default 2.',
+  EGRESS_ALLOW_PRIVATE:
+    'true lets Chorus fetch URLs on private, loopback and link-local addresses (an intranet server). Default false: such URLs are refused.',
 };
 
 export class ConfigError extends Error {

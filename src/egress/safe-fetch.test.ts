@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPublicAddress } from './address-policy.js';
+import { EgressError, safeFetch } from './safe-fetch.js';
+
+describe('address policy', () => {
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.20.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::a9fe:a9fe',
+    'not-an-ip',
+  ])('blocks %s', (a) => expect(isPublicAddress(a)).toBe(false));
+
+  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows %s', (a) =>
+    expect(isPublicAddress(a)).toBe(true),
+  );
+});
+
+describe('safe fetch (loopback servers only)', () => {
+  let target: Server;
+  let redirector: Server;
+  let slow: Server;
+  const port = (s: Server) => (s.address() as AddressInfo).port;
+  const listen = (s: Server) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+
+  beforeAll(async () => {
+    target = createServer((req, res) => {
+      if (req.url === '/big') {
+        res.end(Buffer.alloc(64 * 1024));
+        return;
+      }
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => res.end(JSON.stringify({ method: req.method, body })));
+    });
+    redirector = createServer((req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${port(target)}/after-redirect` });
+      res.end();
+    });
+    slow = createServer(() => undefined);
+    await Promise.all([listen(target), listen(redirector), listen(slow)]);
+  });
+  afterAll(() => {
+    for (const s of [target, redirector, slow]) s.close();
+  });
+
+  it('refuses loopback by default, naming what to do', async () => {
+    const err = await safeFetch(`http://127.0.0.1:${port(target)}/`, {}, { allowPrivate: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(EgressError);
+    expect((err as EgressError).reason).toBe('blocked');
+    await expect(safeFetch(`http://localhost:${port(target)}/`, {}, { allowPrivate: false })).rejects.toThrow(
+      /private or reserved/,
+    );
+    await expect(
+      safeFetch(`http://[::ffff:127.0.0.1]:${port(target)}/`, {}, { allowPrivate: false }),
+    ).rejects.toThrow(/private/);
+  });
+
+  it('reaches an explicitly allowed destination', async () => {
+    const res = await safeFetch(
+      `http://127.0.0.1:${port(target)}/x`,
+      { method: 'POST', body: 'hello' },
+      { allowPrivate: false, allowList: [`127.0.0.1:${port(target)}`] },
+    );
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body.toString())).toEqual({ method: 'POST', body: 'hello' });
+  });
+
+  it('checks every redirect hop again', async () => {
+    const policy = { allowPrivate: false, allowList: [`127.0.0.1:${port(redirector)}`] };
+    await expect(safeFetch(`http://127.0.0.1:${port(redirector)}/`, {}, policy)).rejects.toThrow(
+      /private or reserved/,
+    );
+    const open = await safeFetch(`http://127.0.0.1:${port(redirector)}/`, {}, { allowPrivate: true });
+    expect(open.url).toContain('/after-redirect');
+  });
+
+  it('caps size and time, and refuses other schemes and credentials in URLs', async () => {
+    const policy = { allowPrivate: true };
+    await expect(
+      safeFetch(`http://127.0.0.1:${port(target)}/big`, { maxBytes: 1000 }, policy),
+    ).rejects.toMatchObject({ reason: 'too_large' });
+    await expect(
+      safeFetch(`http://127.0.0.1:${port(slow)}/`, { timeoutMs: 300 }, policy),
+    ).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(safeFetch('file:///etc/passwd', {}, policy)).rejects.toMatchObject({
+      reason: 'invalid_url',
+    });
+    await expect(safeFetch(`http://user:pw@127.0.0.1:${port(target)}/`, {}, policy)).rejects.toMatchObject({
+      reason: 'invalid_url',
+    });
+  });
+});

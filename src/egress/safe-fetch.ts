@@ -1,0 +1,158 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import { AppError } from '../core/errors.js';
+import { isPublicAddress } from './address-policy.js';
+
+/**
+ * The one way Chorus fetches a URL it did not choose itself (webhooks, media by URL, feeds, instance URLs).
+ * Every hop is resolved once, checked, and the connection pinned to the checked address, so DNS rebinding
+ * cannot swap in a private address between check and connect; redirects are followed by hand and each is
+ * checked again; time and size are capped.
+ */
+export interface EgressPolicy {
+  /** Allow private and loopback destinations (self-hosters reaching an intranet server). Default off. */
+  allowPrivate: boolean;
+  /** Private destinations allowed one by one, as "host:port" (e.g. a local receiver in tests). */
+  allowList?: readonly string[];
+}
+
+export interface SafeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+export interface SafeResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  url: string;
+}
+
+export class EgressError extends AppError {
+  constructor(
+    message: string,
+    readonly reason: 'blocked' | 'invalid_url' | 'too_large' | 'timeout' | 'too_many_redirects' | 'network',
+  ) {
+    super('invalid_request', message);
+  }
+}
+
+async function resolveChecked(url: URL, policy: EgressPolicy): Promise<{ address: string; family: 4 | 6 }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const addresses = isIP(host)
+    ? [{ address: host, family: isIP(host) as 4 | 6 }]
+    : ((await lookup(host, { all: true, verbatim: true }).catch(() => {
+        throw new EgressError(`Cannot resolve ${host}: check the address.`, 'network');
+      })) as { address: string; family: 4 | 6 }[]);
+  const allowed = (a: string) =>
+    isPublicAddress(a) ||
+    policy.allowPrivate ||
+    (policy.allowList ?? []).includes(`${a.includes(':') ? `[${a}]` : a}:${port}`) ||
+    (policy.allowList ?? []).includes(`${host}:${port}`);
+  const first = addresses[0];
+  // Every address the name resolves to must pass: otherwise a second A record could be used later.
+  if (!first || !addresses.every((a) => allowed(a.address))) {
+    throw new EgressError(
+      `${url.host} points to a private or reserved address, which Chorus does not contact. Use a public address, or ask the administrator to allow it.`,
+      'blocked',
+    );
+  }
+  return first;
+}
+
+export async function safeFetch(
+  input: string,
+  init: SafeRequest,
+  policy: EgressPolicy,
+): Promise<SafeResponse> {
+  const timeoutMs = init.timeoutMs ?? 10_000;
+  const maxBytes = init.maxBytes ?? 10 * 1024 * 1024;
+  const maxRedirects = init.maxRedirects ?? 5;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new EgressError(`"${input.slice(0, 200)}" is not a valid URL.`, 'invalid_url');
+  }
+  let method = init.method ?? 'GET';
+  let body = init.body;
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new EgressError(`Only http and https URLs can be fetched, not ${url.protocol}`, 'invalid_url');
+    }
+    if (url.username || url.password)
+      throw new EgressError('URLs with a user name or password are not accepted.', 'invalid_url');
+    const pinned = await resolveChecked(url, policy);
+    const agent = new Agent({
+      connect: {
+        lookup: (_host, _opts, cb) => cb(null, [{ address: pinned.address, family: pinned.family }]),
+      },
+    });
+    try {
+      const res = await request(url, {
+        method,
+        headers: init.headers,
+        body,
+        dispatcher: agent,
+        signal,
+      }).catch((error: Error) => {
+        if (signal.aborted)
+          throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+        throw new EgressError(`Could not reach ${url.host}: ${error.message}`, 'network');
+      });
+      const location = res.headers.location;
+      if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+        await res.body.dump();
+        url = new URL(location, url);
+        if (
+          res.statusCode === 303 ||
+          ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+        ) {
+          method = 'GET';
+          body = undefined;
+        }
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > maxBytes) {
+            res.body.destroy();
+            throw new EgressError(
+              `The response from ${url.host} is larger than ${maxBytes} bytes.`,
+              'too_large',
+            );
+          }
+          chunks.push(chunk as Buffer);
+        }
+      } catch (error) {
+        if (error instanceof EgressError) throw error;
+        if (signal.aborted)
+          throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+        throw new EgressError(
+          `The response from ${url.host} broke off: ${(error as Error).message}`,
+          'network',
+        );
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      return { status: res.statusCode, headers, body: Buffer.concat(chunks), url: url.toString() };
+    } finally {
+      void agent.close();
+    }
+  }
+  throw new EgressError(
+    `More than ${maxRedirects} redirects from ${input.slice(0, 200)}.`,
+    'too_many_redirects',
+  );
+}
