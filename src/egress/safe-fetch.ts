@@ -37,6 +37,8 @@ export class EgressError extends AppError {
   constructor(
     message: string,
     readonly reason: 'blocked' | 'invalid_url' | 'too_large' | 'timeout' | 'too_many_redirects' | 'network',
+    /** The system error code (ECONNREFUSED, ENOTFOUND…) for network failures. */
+    readonly systemCode?: string,
   ) {
     super('invalid_request', message);
   }
@@ -105,7 +107,12 @@ export async function safeFetch(
       }).catch((error: Error) => {
         if (signal.aborted)
           throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
-        throw new EgressError(`Could not reach ${url.host}: ${error.message}`, 'network');
+        const code = (error as { code?: unknown }).code;
+        throw new EgressError(
+          `Could not reach ${url.host}: ${error.message}`,
+          'network',
+          typeof code === 'string' ? code : undefined,
+        );
       });
       const location = res.headers.location;
       if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {

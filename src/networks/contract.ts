@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { SafeRequest, SafeResponse } from '../egress/safe-fetch.js';
+
+/**
+ * What every network adapter is: a factory over a decrypted credential and small dependencies, returning
+ * metadata, limits as data, and the capabilities the network has. Generic code asks `if (adapter.publisher)`
+ * and reads `adapter.limits`; it never branches on a network's id.
+ */
+
+/** How text length is counted: by grapheme (Bluesky), by character (Mastodon), or the network's own weight. */
+export interface TextLimits {
+  max: number;
+  unit: 'graphemes' | 'characters' | 'weighted';
+  count(text: string): number;
+}
+
+export interface MediaLimits {
+  maxItems: number;
+  /** Accepted MIME types; empty = no media. */
+  types: readonly string[];
+  maxBytes: number;
+  maxVideoSeconds?: number;
+  altTextMax?: number;
+}
+
+export interface NetworkLimits {
+  text: TextLimits;
+  media: MediaLimits;
+  threads: boolean;
+  firstComment: boolean;
+  /** Published request budgets, so Chorus stays under them instead of learning from 429s. */
+  rate?: { requests: number; perSeconds: number; scope: 'channel' | 'app' }[];
+}
+
+export type CredentialField = { name: string; label: string; secret: boolean; help?: string };
+
+export interface NetworkMetadata {
+  id: string;
+  name: string;
+  docsUrl: string;
+  auth: {
+    kind: 'app_password' | 'oauth2' | 'access_token' | 'webhook_url';
+    fields: readonly CredentialField[];
+  };
+  /** How this adapter is verified: against a real local server, a local receiver, or recorded fixtures. */
+  verification: 'local_peer' | 'local_receiver' | 'fixtures';
+}
+
+export interface MediaItem {
+  mimeType: string;
+  bytes: Uint8Array;
+  altText?: string;
+}
+
+export interface PublishRequest {
+  /** Chosen by Chorus per delivery; a network that supports idempotency uses it so a retry cannot duplicate. */
+  idempotencyKey: string;
+  text: string;
+  media?: readonly MediaItem[];
+  /** Further parts of a thread, published as a reply chain after the first. */
+  thread?: readonly string[];
+  options?: Record<string, unknown>;
+}
+
+export interface PublishResult {
+  remoteId: string | null;
+  url: string | null;
+}
+
+export interface RemotePost {
+  remoteId: string;
+  text: string;
+  url: string | null;
+}
+
+export interface Publisher {
+  publish(request: PublishRequest): Promise<PublishResult>;
+  delete?(remoteId: string): Promise<void>;
+  readBack?(remoteId: string): Promise<RemotePost | null>;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  /** Who the credential acts as, for display ("@acme.bsky.social"). */
+  account?: string;
+  expiresAt?: Date;
+}
+
+export interface ValidationIssue {
+  field: 'text' | 'media' | 'thread' | 'options';
+  message: string;
+}
+
+export interface NetworkAdapter {
+  metadata: NetworkMetadata;
+  limits: NetworkLimits;
+  checkHealth(): Promise<HealthResult>;
+  publisher?: Publisher;
+}
+
+/** The only way an adapter reaches the network: SSRF-guarded, time- and size-capped. */
+export type HttpClient = (url: string, request: SafeRequest) => Promise<SafeResponse>;
+
+export interface AdapterDeps {
+  http: HttpClient;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface NetworkDefinition<C = unknown> {
+  metadata: NetworkMetadata;
+  /** Parses and checks a credential as entered by a person (zod inside). Throws with a readable message. */
+  parseCredential(input: unknown): C;
+  create(credential: C, deps: AdapterDeps): NetworkAdapter;
+}
+
+/** Validates a post against an adapter's declared limits; the same rules the composer shows live. */
+export function validateAgainstLimits(
+  limits: NetworkLimits,
+  request: Omit<PublishRequest, 'idempotencyKey'>,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const parts = [request.text, ...(request.thread ?? [])];
+  parts.forEach((part, i) => {
+    const length = limits.text.count(part);
+    if (length > limits.text.max) {
+      issues.push({
+        field: i === 0 ? 'text' : 'thread',
+        message: `${i === 0 ? 'The text' : `Thread part ${i + 1}`} is ${length} ${limits.text.unit} long; the limit is ${limits.text.max}. Shorten it by ${length - limits.text.max}.`,
+      });
+    }
+  });
+  if (request.text.trim() === '' && (request.media?.length ?? 0) === 0) {
+    issues.push({ field: 'text', message: 'The post is empty: write some text or add media.' });
+  }
+  if ((request.thread?.length ?? 0) > 0 && !limits.threads) {
+    issues.push({
+      field: 'thread',
+      message: 'This network does not support threads: publish one post, or split it into separate posts.',
+    });
+  }
+  const media = request.media ?? [];
+  if (media.length > limits.media.maxItems) {
+    issues.push({
+      field: 'media',
+      message: `${media.length} media items attached; this network takes at most ${limits.media.maxItems}.`,
+    });
+  }
+  media.forEach((m, i) => {
+    if (!limits.media.types.includes(m.mimeType)) {
+      issues.push({
+        field: 'media',
+        message: `Media ${i + 1} is ${m.mimeType}; this network accepts ${limits.media.types.join(', ') || 'no media'}.`,
+      });
+    }
+    if (m.bytes.byteLength > limits.media.maxBytes) {
+      issues.push({
+        field: 'media',
+        message: `Media ${i + 1} is ${m.bytes.byteLength} bytes; the limit is ${limits.media.maxBytes}.`,
+      });
+    }
+    if (limits.media.altTextMax !== undefined && (m.altText?.length ?? 0) > limits.media.altTextMax) {
+      issues.push({
+        field: 'media',
+        message: `The alt text of media ${i + 1} is longer than ${limits.media.altTextMax} characters.`,
+      });
+    }
+  });
+  return issues;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+export const countGraphemes = (text: string): number => [...segmenter.segment(text)].length;
+export const countCharacters = (text: string): number => [...text].length;
