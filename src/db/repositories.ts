@@ -10,6 +10,7 @@ import { TokensRepository } from '../modules/tokens/tokens.repository.js';
 import { AuditRepository } from '../modules/audit/audit.repository.js';
 import { VaultRepository } from '../modules/vault/vault.repository.js';
 import { SetupRepository } from '../modules/setup/setup.repository.js';
+import { ChannelsRepository } from '../modules/channels/channels.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -24,6 +25,7 @@ export function repositories(db: Kysely<DB>) {
     audit: new AuditRepository(db),
     vault: new VaultRepository(db),
     setup: new SetupRepository(db),
+    channels: new ChannelsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

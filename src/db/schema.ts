@@ -121,6 +121,24 @@ export interface VaultSecretsTable {
   updated_at: Timestamp;
 }
 
+export interface ChannelsTable {
+  id: string;
+  workspace_id: string;
+  network: string;
+  name: string;
+  account: string | null;
+  credential_secret_id: string | null;
+  status: 'connected' | 'needs_reconnect' | 'disconnected';
+  token_expires_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_checked_at: Timestamp | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  disconnected_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable {
   id: string;
   applied_at: Generated<Date>;
@@ -139,6 +157,7 @@ export interface DB {
   invitations: InvitationsTable;
   audit_events: AuditEventsTable;
   vault_secrets: VaultSecretsTable;
+  channels: ChannelsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -156,4 +175,5 @@ export const DATA_TABLES = [
   'invitations',
   'audit_events',
   'vault_secrets',
+  'channels',
 ] as const satisfies readonly (keyof DB)[];

@@ -5,6 +5,7 @@ import { workspaceRoutes } from '../modules/workspaces/workspaces.routes.js';
 import { memberRoutes } from '../modules/members/members.routes.js';
 import { tokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { channelRoutes } from '../modules/channels/channels.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -14,4 +15,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...memberRoutes,
   ...tokenRoutes,
   ...auditRoutes,
+  ...channelRoutes,
 ];

@@ -15,6 +15,7 @@ import { TokensService } from '../modules/tokens/tokens.service.js';
 import { VaultService } from '../modules/vault/vault.service.js';
 import type { Keyring } from '../modules/vault/keyring.js';
 import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
+import { ChannelsService } from '../modules/channels/channels.service.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import type { JobHandler } from '../jobs/catalogue.js';
@@ -65,6 +66,14 @@ export function createServices(deps: {
   const tokens = new TokensService({ tokens: repos.tokens, workspaces: repos.workspaces, audit, clock });
   const setup = new SetupService({ db, setup: repos.setup, audit, clock });
   const vault = new VaultService(repos.vault, deps.keyring);
+  const channels = new ChannelsService({
+    channels: repos.channels,
+    vault,
+    audit,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [
@@ -79,6 +88,7 @@ export function createServices(deps: {
     tokens,
     setup,
     vault,
+    channels,
     users,
     organizations,
     mailer,

@@ -3,6 +3,7 @@ import { ROUTES } from '../../src/http/routes.js';
 import type { RouteDefinition } from '../../src/http/route.js';
 import { PERMISSION_IDS } from '../../src/modules/members/permissions.js';
 import { TEST_TARGETS } from '../support/databases.js';
+import { startReceiver } from '../support/receiver.js';
 import { CapturingMailer, createHarness, PASSWORD, type Harness } from '../support/harness.js';
 
 /**
@@ -18,6 +19,7 @@ type Ids = {
   memberUserId: string;
   invitationId: string;
   tokenId: string;
+  channelId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -25,9 +27,12 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   userId: 'memberUserId',
   invitationId: 'invitationId',
   tokenId: 'tokenId',
+  channelId: 'channelId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
+let webhookCredential: { url: string; secret: string };
+
 function sampleBody(route: RouteDefinition, b: Ids): unknown {
   const key = `${route.method.toUpperCase()} ${route.path}`;
   const samples: Record<string, unknown> = {
@@ -49,6 +54,8 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       name: 'X',
       password: PASSWORD,
     },
+    'POST /api/v1/workspaces/:workspaceId/channels': { network: 'webhook', credential: webhookCredential },
+    'PUT /api/v1/workspaces/:workspaceId/channels/:channelId/credential': { credential: webhookCredential },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -64,9 +71,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
   let aToken: string;
   let bToken: string;
   const mailer = new CapturingMailer();
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
-    h = await createHarness(target, { mailer });
+    h = await createHarness(target, { mailer, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    receiver = await startReceiver((_req, res) => res.end('{}'));
+    webhookCredential = { url: `${receiver.url}/hook`, secret: 'isolation-test-secret-000' };
     a = await h.tenant('alpha');
     b = await h.tenant('beta');
     const bMember = await h.member(b.workspaceId, 'editor', 'beta-editor');
@@ -89,6 +99,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     });
     expect(at.status).toBe(201);
     aToken = at.body.secret;
+    const channel = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/channels`, {
+      network: 'webhook',
+      name: 'B hook',
+      credential: webhookCredential,
+    });
+    expect(channel.status, channel.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -96,10 +112,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       memberUserId: bMember.user.id,
       invitationId: inv.body.invitation.id,
       tokenId: bt.body.token.id,
+      channelId: channel.body.channel.id,
     };
   });
 
   afterAll(async () => {
+    await receiver.close();
     await h.assertNothingLeaked();
     await h.close();
   });
@@ -164,5 +182,9 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect((await bClient.get('/api/v1/me')).status).toBe(200);
     const me = await b.http.get('/api/v1/me');
     expect(me.body.workspaces.map((w: { name: string }) => w.name)).not.toContain('Intruder');
+    const channels = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/channels`);
+    expect(channels.body.channels).toMatchObject([
+      { id: bIds.channelId, status: 'connected', name: 'B hook' },
+    ]);
   });
 });

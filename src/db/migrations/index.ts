@@ -1,4 +1,5 @@
 import { sql as foundation } from './0001_foundation.js';
+import { sql as channels } from './0002_channels.js';
 
 export interface Migration {
   id: string;
@@ -6,4 +7,7 @@ export interface Migration {
 }
 
 /** Forward-only, applied in order, each in its own transaction. Never edit one that has shipped: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [{ id: '0001_foundation', sql: foundation }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: '0001_foundation', sql: foundation },
+  { id: '0002_channels', sql: channels },
+];

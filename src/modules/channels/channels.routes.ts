@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { workspaceParams } from '../../http/dto.js';
+import type { Channel } from './channels.repository.js';
+
+const ChannelDto = z.object({
+  id: z.uuid(),
+  network: z.string(),
+  name: z.string(),
+  account: z.string().nullable(),
+  status: z.enum(['connected', 'needs_reconnect', 'disconnected']),
+  tokenExpiresAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** Field by field: the credential's vault id and the credential itself never leave the server. */
+const toChannelDto = (c: Channel) => ({
+  id: c.id,
+  network: c.network,
+  name: c.name,
+  account: c.account,
+  status: c.status,
+  tokenExpiresAt: iso(c.tokenExpiresAt),
+  lastError: c.lastError,
+  lastErrorAt: iso(c.lastErrorAt),
+  lastCheckedAt: iso(c.lastCheckedAt),
+  createdAt: c.createdAt.toISOString(),
+});
+const channelParams = z.strictObject({ workspaceId: z.uuid(), channelId: z.uuid() });
+const Credential = z.record(z.string(), z.unknown());
+
+export const channelRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/networks',
+    summary: 'Networks Chorus can connect, with the credential fields each needs',
+    tag: 'channels',
+    auth: { kind: 'user' },
+    response: {
+      status: 200,
+      schema: z.object({
+        networks: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            docsUrl: z.string(),
+            verification: z.string(),
+            auth: z.object({
+              kind: z.string(),
+              fields: z.array(
+                z.object({
+                  name: z.string(),
+                  label: z.string(),
+                  secret: z.boolean(),
+                  help: z.string().optional(),
+                }),
+              ),
+            }),
+          }),
+        ),
+      }),
+    },
+    async handler({ services }) {
+      return { networks: services.channels.networks() };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/workspaces/:workspaceId/channels',
+    summary: 'Channels of a workspace with their health',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.read' },
+    params: workspaceParams,
+    response: { status: 200, schema: z.object({ channels: z.array(ChannelDto) }) },
+    async handler({ access, services }) {
+      return { channels: (await services.channels.list(access)).map(toChannelDto) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/channels',
+    summary: 'Connect a channel: the credential is checked with the network, then stored encrypted',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.manage' },
+    params: workspaceParams,
+    body: z.strictObject({
+      network: z.string().min(1).max(50),
+      name: z.string().trim().max(200).optional(),
+      credential: Credential,
+    }),
+    response: { status: 201, schema: z.object({ channel: ChannelDto }) },
+    async handler({ access, body, services, actor }) {
+      return { channel: toChannelDto(await services.channels.connect(access, actor, body)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/channels/:channelId/test',
+    summary: 'Check that the channel credential still works; records the result',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.manage' },
+    params: channelParams,
+    response: { status: 200, schema: z.object({ channel: ChannelDto }) },
+    async handler({ access, params, services, actor }) {
+      return { channel: toChannelDto(await services.channels.test(access, params.channelId, actor)) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/workspaces/:workspaceId/channels/:channelId/credential',
+    summary: 'Reconnect a channel with a new credential',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.manage' },
+    params: channelParams,
+    body: z.strictObject({ credential: Credential }),
+    response: { status: 200, schema: z.object({ channel: ChannelDto }) },
+    async handler({ access, params, body, services, actor }) {
+      return {
+        channel: toChannelDto(
+          await services.channels.reconnect(access, params.channelId, body.credential, actor),
+        ),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/workspaces/:workspaceId/channels/:channelId',
+    summary: 'Disconnect a channel: its credential is deleted; its history stays',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.manage' },
+    params: channelParams,
+    response: { status: 204 },
+    async handler({ access, params, services, actor }) {
+      await services.channels.disconnect(access, params.channelId, actor);
+    },
+  }),
+];
