@@ -5,6 +5,7 @@ import { safeFetch } from '../egress/safe-fetch.js';
 import type { AdapterDeps, HttpClient } from './contract.js';
 import { NetworkError } from './errors.js';
 import { createAdapter, networkDefinition, type NetworkId } from './registry.js';
+import { capabilitiesOf } from './contract.js';
 
 /**
  * The shared suite every adapter passes. `env` starts whatever the network is verified against (a real
@@ -64,6 +65,7 @@ export function defineNetworkContract(id: NetworkId, makeEnv: () => Promise<Cont
       expect(['local_peer', 'local_receiver', 'fixtures']).toContain(a.metadata.verification);
       expect(a.limits.text.max).toBeGreaterThan(0);
       expect(a.limits.text.count('héllo')).toBe(5);
+      expect(capabilitiesOf(a)).toEqual(networkDefinition(id).capabilities);
     });
 
     it('rejects a malformed credential with a readable error', () => {

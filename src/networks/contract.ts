@@ -92,6 +92,13 @@ export interface ValidationIssue {
   message: string;
 }
 
+export function capabilitiesOf(adapter: NetworkAdapter): Capability[] {
+  const p = adapter.publisher;
+  return CAPABILITIES.filter((c) =>
+    c === 'publish' ? !!p : c === 'read_back' ? !!p?.readBack : c === 'delete' ? !!p?.delete : false,
+  );
+}
+
 export interface NetworkAdapter {
   metadata: NetworkMetadata;
   limits: NetworkLimits;
@@ -108,8 +115,23 @@ export interface AdapterDeps {
   logger: Logger;
 }
 
+export const CAPABILITIES = [
+  'publish',
+  'read_back',
+  'delete',
+  'inbox',
+  'metrics',
+  'search',
+  'profile',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
 export interface NetworkDefinition<C = unknown> {
   metadata: NetworkMetadata;
+  /** The limits every adapter of this network starts from (an instance may declare tighter ones). */
+  limits: NetworkLimits;
+  /** What adapters of this network can do; the contract suite checks adapters against it. */
+  capabilities: readonly Capability[];
   /** Parses and checks a credential as entered by a person (zod inside). Throws with a readable message. */
   parseCredential(input: unknown): C;
   create(credential: C, deps: AdapterDeps): NetworkAdapter;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countCharacters, type NetworkDefinition } from '../contract.js';
+import { countCharacters, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { NetworkError, kindForStatus } from '../errors.js';
 import { mapTransportError } from '../http-errors.js';
 
@@ -25,7 +25,18 @@ const RateLimited = z.object({ retry_after: z.number(), global: z.boolean().opti
 // https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes (10015 Unknown Webhook)
 const ErrorBody = z.object({ code: z.number(), message: z.string() });
 
+const DISCORD_LIMITS: NetworkLimits = {
+  // https://discord.com/developers/docs/resources/webhook#execute-webhook-jsonform-params (content: up to 2000 characters)
+  text: { max: 2000, unit: 'characters', count: countCharacters },
+  media: { maxItems: 0, types: [], maxBytes: 0 },
+  threads: false,
+  firstComment: false,
+  rate: [{ requests: 5, perSeconds: 2, scope: 'channel' }],
+};
+
 export const discordNetwork: NetworkDefinition<DiscordCredential> = {
+  limits: DISCORD_LIMITS,
+  capabilities: ['publish', 'read_back', 'delete'],
   metadata: {
     id: 'discord',
     name: 'Discord (webhook)',
@@ -82,14 +93,7 @@ export const discordNetwork: NetworkDefinition<DiscordCredential> = {
     }
     return {
       metadata: discordNetwork.metadata,
-      limits: {
-        // https://discord.com/developers/docs/resources/webhook#execute-webhook-jsonform-params (content: up to 2000 characters)
-        text: { max: 2000, unit: 'characters', count: countCharacters },
-        media: { maxItems: 0, types: [], maxBytes: 0 },
-        threads: false,
-        firstComment: false,
-        rate: [{ requests: 5, perSeconds: 2, scope: 'channel' }],
-      },
+      limits: DISCORD_LIMITS,
       async checkHealth() {
         const res = await call('GET', '');
         const info = z.object({ name: z.string().nullable().optional() }).safeParse(safeJson(res.body));

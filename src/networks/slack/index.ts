@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countCharacters, type NetworkDefinition } from '../contract.js';
+import { countCharacters, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { NetworkError, kindForStatus, retryAfter } from '../errors.js';
 import { mapTransportError } from '../http-errors.js';
 
@@ -38,7 +38,18 @@ const INVALID = new Set([
   'missing_text_or_fallback_or_attachments',
 ]);
 
+const SLACK_LIMITS: NetworkLimits = {
+  // Slack truncates messages longer than 40,000 characters: https://api.slack.com/methods/chat.postMessage#truncating
+  text: { max: 40_000, unit: 'characters', count: countCharacters },
+  media: { maxItems: 0, types: [], maxBytes: 0 },
+  threads: false,
+  firstComment: false,
+  rate: [{ requests: 1, perSeconds: 1, scope: 'channel' }],
+};
+
 export const slackNetwork: NetworkDefinition<SlackCredential> = {
+  limits: SLACK_LIMITS,
+  capabilities: ['publish'],
   metadata: {
     id: 'slack',
     name: 'Slack (incoming webhook)',
@@ -51,14 +62,7 @@ export const slackNetwork: NetworkDefinition<SlackCredential> = {
     const id = 'slack';
     return {
       metadata: slackNetwork.metadata,
-      limits: {
-        // Slack truncates messages longer than 40,000 characters: https://api.slack.com/methods/chat.postMessage#truncating
-        text: { max: 40_000, unit: 'characters', count: countCharacters },
-        media: { maxItems: 0, types: [], maxBytes: 0 },
-        threads: false,
-        firstComment: false,
-        rate: [{ requests: 1, perSeconds: 1, scope: 'channel' }],
-      },
+      limits: SLACK_LIMITS,
       // Incoming webhooks have no read-only call; a health check would post a message. Report what we know.
       async checkHealth() {
         return { ok: true, account: 'Slack incoming webhook' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signature.js';
-import { countCharacters, type NetworkDefinition } from '../contract.js';
+import { countCharacters, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { NetworkError, kindForStatus, retryAfter } from '../errors.js';
 import { mapTransportError } from '../http-errors.js';
 
@@ -32,7 +32,16 @@ export function renderTemplate(template: string, values: Record<string, string>)
   return rendered;
 }
 
+const WEBHOOK_LIMITS: NetworkLimits = {
+  text: { max: 10_000, unit: 'characters', count: countCharacters },
+  media: { maxItems: 0, types: [], maxBytes: 0 },
+  threads: false,
+  firstComment: false,
+};
+
 export const webhookNetwork: NetworkDefinition<WebhookCredential> = {
+  limits: WEBHOOK_LIMITS,
+  capabilities: ['publish'],
   metadata: {
     id: 'webhook',
     name: 'Signed webhook',
@@ -108,12 +117,7 @@ export const webhookNetwork: NetworkDefinition<WebhookCredential> = {
     }
     return {
       metadata: webhookNetwork.metadata,
-      limits: {
-        text: { max: 10_000, unit: 'characters', count: countCharacters },
-        media: { maxItems: 0, types: [], maxBytes: 0 },
-        threads: false,
-        firstComment: false,
-      },
+      limits: WEBHOOK_LIMITS,
       async checkHealth() {
         // A signed empty ping: receivers answer 2xx to show the URL and secret are right.
         const body = JSON.stringify({ ping: true });
