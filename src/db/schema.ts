@@ -128,6 +128,7 @@ export interface ChannelsTable {
   name: string;
   account: string | null;
   credential_secret_id: string | null;
+  session_secret_id: string | null;
   status: 'connected' | 'needs_reconnect' | 'disconnected';
   token_expires_at: Timestamp | null;
   last_error: string | null;

@@ -24,6 +24,8 @@ export interface ContractEnv {
   failNext(how: 'rate_limited' | 'server_error' | 'hang'): void;
   /** Values that must never appear in logs. */
   secrets: string[];
+  /** Per-request time limit in this suite (a real server needs more than a local receiver). Default 1000 ms. */
+  timeoutMs?: number;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export function defineNetworkContract(id: NetworkId, makeEnv: () => Promise<Cont
         }
         return safeFetch(
           url,
-          { ...request, timeoutMs: Math.min(request.timeoutMs ?? 1000, 1000) },
+          { ...request, timeoutMs: Math.min(request.timeoutMs ?? 1000, env.timeoutMs ?? 1000) },
           { allowPrivate: false, allowList: env.allow },
         );
       };

@@ -80,6 +80,32 @@ export interface Publisher {
   readBack?(remoteId: string): Promise<RemotePost | null>;
 }
 
+export interface PostMetrics {
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+}
+
+export interface MetricsReader {
+  /** Current counts for published posts, by remote id; posts the network no longer has are left out. */
+  posts(remoteIds: readonly string[]): Promise<Record<string, PostMetrics>>;
+}
+
+export interface ProfileStats {
+  id: string;
+  handle: string;
+  displayName: string | null;
+  followers: number;
+  following: number;
+  posts: number;
+}
+
+export interface ProfileReader {
+  /** Public profile numbers of any account (ours or a competitor's). */
+  get(handle: string): Promise<ProfileStats>;
+}
+
 export interface HealthResult {
   ok: boolean;
   /** Who the credential acts as, for display ("@acme.bsky.social"). */
@@ -95,7 +121,17 @@ export interface ValidationIssue {
 export function capabilitiesOf(adapter: NetworkAdapter): Capability[] {
   const p = adapter.publisher;
   return CAPABILITIES.filter((c) =>
-    c === 'publish' ? !!p : c === 'read_back' ? !!p?.readBack : c === 'delete' ? !!p?.delete : false,
+    c === 'publish'
+      ? !!p
+      : c === 'read_back'
+        ? !!p?.readBack
+        : c === 'delete'
+          ? !!p?.delete
+          : c === 'metrics'
+            ? !!adapter.metrics
+            : c === 'profile'
+              ? !!adapter.profile
+              : false,
   );
 }
 
@@ -104,15 +140,27 @@ export interface NetworkAdapter {
   limits: NetworkLimits;
   checkHealth(): Promise<HealthResult>;
   publisher?: Publisher;
+  metrics?: MetricsReader;
+  profile?: ProfileReader;
 }
 
 /** The only way an adapter reaches the network: SSRF-guarded, time- and size-capped. */
 export type HttpClient = (url: string, request: SafeRequest) => Promise<SafeResponse>;
 
+/**
+ * Where an adapter keeps a session between uses (Bluesky's access and refresh tokens), so it logs in once
+ * and refreshes, instead of logging in per post. Backed by the vault for channels.
+ */
+export interface SessionStore {
+  load(): Promise<string | undefined>;
+  save(value: string): Promise<void>;
+}
+
 export interface AdapterDeps {
   http: HttpClient;
   clock: Clock;
   logger: Logger;
+  sessions?: SessionStore;
 }
 
 export const CAPABILITIES = [

@@ -4,9 +4,11 @@ import { NetworkError } from './errors.js';
 import { webhookNetwork } from './webhook/index.js';
 import { discordNetwork } from './discord/index.js';
 import { slackNetwork } from './slack/index.js';
+import { blueskyNetwork } from './bluesky/index.js';
 
 /** Every network Chorus knows, by id. Generic code reaches networks only through this map. */
 export const NETWORKS = {
+  bluesky: blueskyNetwork,
   webhook: webhookNetwork,
   discord: discordNetwork,
   slack: slackNetwork,

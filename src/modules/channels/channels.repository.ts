@@ -10,6 +10,7 @@ export interface Channel {
   name: string;
   account: string | null;
   credentialSecretId: string | null;
+  sessionSecretId: string | null;
   status: ChannelStatus;
   tokenExpiresAt: Date | null;
   lastError: string | null;
@@ -25,6 +26,7 @@ const COLUMNS = [
   'name',
   'account',
   'credential_secret_id',
+  'session_secret_id',
   'status',
   'token_expires_at',
   'last_error',
@@ -40,6 +42,7 @@ type Row = {
   name: string;
   account: string | null;
   credential_secret_id: string | null;
+  session_secret_id: string | null;
   status: ChannelStatus;
   token_expires_at: Date | null;
   last_error: string | null;
@@ -55,6 +58,7 @@ const toChannel = (r: Row): Channel => ({
   name: r.name,
   account: r.account,
   credentialSecretId: r.credential_secret_id,
+  sessionSecretId: r.session_secret_id,
   status: r.status,
   tokenExpiresAt: r.token_expires_at,
   lastError: r.last_error,
@@ -149,10 +153,20 @@ export class ChannelsRepository {
       .execute();
   }
 
+  async setSession(id: string, secretId: string | null): Promise<void> {
+    await this.db.updateTable('channels').set({ session_secret_id: secretId }).where('id', '=', id).execute();
+  }
+
   async markDisconnected(id: string, now: Date): Promise<void> {
     await this.db
       .updateTable('channels')
-      .set({ status: 'disconnected', credential_secret_id: null, disconnected_at: now, updated_at: now })
+      .set({
+        status: 'disconnected',
+        credential_secret_id: null,
+        session_secret_id: null,
+        disconnected_at: now,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .execute();
   }

@@ -4,7 +4,7 @@ import { AppError, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Clock } from '../../core/clock.js';
 import { safeFetch, type EgressPolicy } from '../../egress/safe-fetch.js';
-import type { AdapterDeps, NetworkAdapter } from '../../networks/contract.js';
+import type { AdapterDeps, NetworkAdapter, SessionStore } from '../../networks/contract.js';
 import { NetworkError } from '../../networks/errors.js';
 import {
   createAdapter,
@@ -19,6 +19,7 @@ import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Channel, ChannelsRepository } from './channels.repository.js';
 
 const VAULT_PURPOSE = 'channel.credential';
+const SESSION_PURPOSE = 'channel.session';
 
 /** Connect, list, test, reconnect and disconnect channels; credentials go to the vault and never come back out. */
 export class ChannelsService {
@@ -33,12 +34,36 @@ export class ChannelsService {
     },
   ) {}
 
-  private adapterDeps(): AdapterDeps {
+  private adapterDeps(sessions?: SessionStore): AdapterDeps {
     return {
       http: (url, request) => safeFetch(url, request, this.deps.egress),
       clock: this.deps.clock,
       logger: this.deps.logger,
+      ...(sessions ? { sessions } : {}),
     };
+  }
+
+  /** The channel's network session, kept encrypted in the vault beside its credential. */
+  private sessionStore(channel: Channel): SessionStore {
+    let secretId = channel.sessionSecretId;
+    return {
+      load: async () => (secretId ? this.deps.vault.reveal(secretId) : undefined),
+      save: async (value) => {
+        if (secretId) return this.deps.vault.replace(secretId, value);
+        secretId = await this.deps.vault.store({
+          workspaceId: channel.workspaceId,
+          purpose: SESSION_PURPOSE,
+          plaintext: value,
+        });
+        await this.deps.channels.setSession(channel.id, secretId);
+      },
+    };
+  }
+
+  private async dropSession(channel: Channel): Promise<void> {
+    if (!channel.sessionSecretId) return;
+    await this.deps.channels.setSession(channel.id, null);
+    await this.deps.vault.remove(channel.sessionSecretId);
   }
 
   networks() {
@@ -74,8 +99,8 @@ export class ChannelsService {
   }
 
   /** Checks a credential against the network before anything is stored. */
-  private async verify(network: NetworkId, credential: unknown) {
-    const adapter = createAdapter(network, credential, this.adapterDeps());
+  private async verify(network: NetworkId, credential: unknown, sessions?: SessionStore) {
+    const adapter = createAdapter(network, credential, this.adapterDeps(sessions));
     try {
       return await adapter.checkHealth();
     } catch (error) {
@@ -102,7 +127,11 @@ export class ChannelsService {
     }
     const network = input.network;
     const credential = this.parse(network, input.credential);
-    const health = await this.verify(network, credential);
+    let session: string | undefined;
+    const health = await this.verify(network, credential, {
+      load: async () => session,
+      save: async (v) => void (session = v),
+    });
     const now = this.deps.clock.now();
     const secretId = await this.deps.vault.store({
       workspaceId: access.workspace.id,
@@ -120,8 +149,10 @@ export class ChannelsService {
       createdBy: actor.userId,
       now,
     });
+    // Keep the session made while checking, so the first post does not log in again.
+    if (session) await this.sessionStore(channel).save(session);
     await this.record(actor, access, 'channel.connected', channel);
-    return channel;
+    return (await this.deps.channels.find(access.workspace.id, channel.id)) ?? channel;
   }
 
   /** "Is this credential healthy?" — asks the network and records the answer on the channel. */
@@ -169,6 +200,7 @@ export class ChannelsService {
       purpose: VAULT_PURPOSE,
       plaintext: JSON.stringify(credential),
     });
+    await this.dropSession(channel);
     await this.deps.channels.setCredential(channel.id, secretId, now);
     await this.deps.channels.recordHealth(channel.id, {
       status: 'connected',
@@ -185,6 +217,7 @@ export class ChannelsService {
 
   async disconnect(access: WorkspaceAccess, channelId: string, actor: Actor): Promise<void> {
     const channel = await this.get(access, channelId);
+    await this.dropSession(channel);
     await this.deps.channels.markDisconnected(channel.id, this.deps.clock.now());
     if (channel.credentialSecretId) await this.deps.vault.remove(channel.credentialSecretId);
     await this.record(actor, access, 'channel.disconnected', channel);
@@ -201,7 +234,11 @@ export class ChannelsService {
     const plaintext = await this.deps.vault.reveal(channel.credentialSecretId);
     if (plaintext === undefined)
       throw new AppError('conflict', `Channel ${channel.name} has lost its credential. Reconnect it.`);
-    return createAdapter(channel.network, JSON.parse(plaintext) as unknown, this.adapterDeps());
+    return createAdapter(
+      channel.network,
+      JSON.parse(plaintext) as unknown,
+      this.adapterDeps(this.sessionStore(channel)),
+    );
   }
 
   private record(

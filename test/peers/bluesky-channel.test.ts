@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBlueskyNetwork, type LocalAccount } from '../support/bluesky-network.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { createHarness, type Harness } from '../support/harness.js';
+
+/** A Bluesky channel connected through the API, publishing to a real local network with one login. */
+describe('a Bluesky channel on a real local network', () => {
+  let net: Awaited<ReturnType<typeof startBlueskyNetwork>>;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  let carol: LocalAccount;
+  let h: Harness;
+
+  beforeAll(async () => {
+    net = await startBlueskyNetwork();
+    carol = await net.account('carol');
+    proxy = await startFaultProxy(net.pdsUrl);
+    h = await createHarness('pglite', { env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    h.secrets.add(carol.appPassword);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.assertNothingLeaked();
+    await h?.close();
+    await proxy?.close();
+    await net?.close();
+  });
+
+  it('connects with an app password, keeps the session encrypted, and publishes without logging in again', async () => {
+    const t = await h.tenant('bsky');
+    const logins = () => proxy.paths.filter((p) => p.endsWith('com.atproto.server.createSession')).length;
+    const res = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels`, {
+      network: 'bluesky',
+      credential: { service: proxy.url, identifier: `@${carol.handle}`, appPassword: carol.appPassword },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.channel).toMatchObject({
+      network: 'bluesky',
+      account: `@${carol.handle}`,
+      name: `@${carol.handle}`,
+      status: 'connected',
+    });
+    expect(logins()).toBe(1);
+    const purposes = (
+      await h.database.db.selectFrom('vault_secrets').select(['purpose', 'ciphertext']).execute()
+    ).map((r) => r.purpose);
+    expect(purposes).toEqual(expect.arrayContaining(['channel.credential', 'channel.session']));
+
+    const access = (await h.services.workspaces.accessOf(t.user.id, t.workspaceId))!;
+    const channel = await h.services.channels.get(access, res.body.channel.id);
+    for (const n of [1, 2]) {
+      const adapter = await h.services.channels.adapterFor(await h.services.channels.get(access, channel.id));
+      const posted = await adapter.publisher!.publish({
+        idempotencyKey: `api-${n}-${Date.now()}`,
+        text: `From Chorus ${n}`,
+      });
+      expect(posted.url).toContain(`/profile/${carol.handle}/post/`);
+    }
+    expect(logins()).toBe(1);
+    expect((await net.listPosts(carol.did)).map((r) => r.value.text)).toEqual(
+      expect.arrayContaining(['From Chorus 1', 'From Chorus 2']),
+    );
+
+    const tested = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels/${channel.id}/test`);
+    expect(tested.body.channel.status).toBe('connected');
+    expect(logins()).toBe(1);
+  });
+});
