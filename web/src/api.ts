@@ -3,6 +3,9 @@ import type {
   ApiErrorBody,
   ApiToken,
   AuditEventPage,
+  Channel,
+  ChannelCredential,
+  ConnectChannelInput,
   CreatedInvitation,
   CreatedToken,
   CreateInvitationInput,
@@ -13,6 +16,7 @@ import type {
   LoginInput,
   Me,
   Member,
+  NetworkInfo,
   RoleId,
   RolesCatalog,
   SessionStart,
@@ -231,6 +235,26 @@ export const api = {
 
   revokeToken: (tokenId: string) =>
     request<undefined>(`/api/v1/tokens/${seg(tokenId)}`, { method: 'DELETE' }),
+
+  networks: (signal?: AbortSignal) => request<{ networks: NetworkInfo[] }>('/api/v1/networks', { signal }),
+
+  channels: (workspaceId: string, signal?: AbortSignal) =>
+    request<{ channels: Channel[] }>(`${ws(workspaceId)}/channels`, { signal }),
+
+  connectChannel: (workspaceId: string, input: ConnectChannelInput) =>
+    request<{ channel: Channel }>(`${ws(workspaceId)}/channels`, { method: 'POST', body: input }),
+
+  testChannel: (workspaceId: string, channelId: string) =>
+    request<{ channel: Channel }>(`${ws(workspaceId)}/channels/${seg(channelId)}/test`, { method: 'POST' }),
+
+  reconnectChannel: (workspaceId: string, channelId: string, credential: ChannelCredential) =>
+    request<{ channel: Channel }>(`${ws(workspaceId)}/channels/${seg(channelId)}/credential`, {
+      method: 'PUT',
+      body: { credential },
+    }),
+
+  disconnectChannel: (workspaceId: string, channelId: string) =>
+    request<undefined>(`${ws(workspaceId)}/channels/${seg(channelId)}`, { method: 'DELETE' }),
 
   auditEvents: (
     workspaceId: string,

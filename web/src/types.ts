@@ -178,3 +178,46 @@ export interface AuditEventPage {
   events: AuditEvent[];
   nextCursor: string | null;
 }
+
+export interface NetworkCredentialField {
+  name: string;
+  label: string;
+  /** Entered in a password input and never shown again. */
+  secret: boolean;
+  help?: string;
+}
+
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  docsUrl: string;
+  verification: string;
+  auth: {
+    kind: string;
+    fields: NetworkCredentialField[];
+  };
+}
+
+export type ChannelStatus = 'connected' | 'needs_reconnect' | 'disconnected';
+
+export interface Channel {
+  id: string;
+  network: string;
+  name: string;
+  account: string | null;
+  status: ChannelStatus;
+  tokenExpiresAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastCheckedAt: string | null;
+  createdAt: string;
+}
+
+/** Credential values by field name, as the network's `auth.fields` describe them. */
+export type ChannelCredential = Record<string, string>;
+
+export interface ConnectChannelInput {
+  network: string;
+  name?: string;
+  credential: ChannelCredential;
+}

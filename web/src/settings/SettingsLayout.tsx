@@ -4,6 +4,7 @@ import type { SettingsPageId } from '../permissions.js';
 import { Link } from '../router.js';
 import type { Workspace } from '../types.js';
 import { AuditPage } from './AuditPage.js';
+import { ChannelsPage } from './ChannelsPage.js';
 import { MembersPage } from './MembersPage.js';
 import { TokensPage } from './TokensPage.js';
 import { WorkspacesPage } from './WorkspacesPage.js';
@@ -31,6 +32,7 @@ export function SettingsLayout({ workspace, page }: { workspace: Workspace; page
       </nav>
       <div className="settings-body">
         {page === 'members' ? <MembersPage key={workspace.id} workspace={workspace} /> : null}
+        {page === 'channels' ? <ChannelsPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'workspaces' ? <WorkspacesPage workspace={workspace} /> : null}
         {page === 'tokens' ? <TokensPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'audit' ? <AuditPage key={workspace.id} workspace={workspace} /> : null}
