@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { CatalogueError } from '../jobs/catalogue.js';
 import { createLogger } from '../core/logger.js';
@@ -60,7 +61,8 @@ async function withServices<T>(
   fn: (s: ReturnType<typeof createServices>, storage: Awaited<ReturnType<typeof openStorage>>) => Promise<T>,
 ) {
   const cfg = config();
-  const logger = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
+  // Admin commands print results on stdout; their logs go to stderr so `$(chorus token create …)` is clean.
+  const logger = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, pino.destination(2));
   const storage = await openStorage(cfg, logger);
   try {
     return await fn(createServices({ ...storage, config: cfg, clock: systemClock, logger }), storage);
@@ -197,6 +199,9 @@ program
   .action(async (file: string) => {
     const counts = await withServices(async (_s, storage) => restore(storage.database, file));
     console.log(`Restored ${Object.values(counts).reduce((a, b) => a + b, 0)} rows from ${file}.`);
+    console.log(
+      'Put the secret key of the backed-up instance in place before starting: copy its secret-key.json into the data directory (or set the same CHORUS_SECRET_KEY). Without it, stored channel credentials cannot be read.',
+    );
   });
 
 const secrets = program.command('secrets').description('Manage the encryption of stored secrets');

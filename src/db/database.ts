@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -31,7 +32,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 async function openPGlite(dir: string | null): Promise<Database> {
-  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir) await ensureCluster(dir);
   const lite = dir ? new PGlite(dir) : new PGlite();
   await lite.waitReady;
   const lock = new ConnectionLock();
@@ -53,6 +54,23 @@ async function openPGlite(dir: string | null): Promise<Database> {
       await lock.run(() => lite.close());
     },
   };
+}
+
+/**
+ * PGlite treats any folder holding PG_VERSION as a database, and initdb writes that file early: a crash
+ * during the first start would leave a folder that never opens again. A new cluster is therefore built in
+ * a sibling folder and renamed into place only once complete.
+ */
+async function ensureCluster(dir: string): Promise<void> {
+  if (existsSync(path.join(dir, 'PG_VERSION'))) return;
+  const staging = `${dir}.initdb`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const init = new PGlite(staging);
+  await init.waitReady;
+  await init.close();
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
 }
 
 async function openPostgres(url: string): Promise<Database> {

@@ -63,7 +63,13 @@ export function createServices(deps: {
     publicUrl: config.publicUrl,
     logger,
   });
-  const tokens = new TokensService({ tokens: repos.tokens, workspaces: repos.workspaces, audit, clock });
+  const tokens = new TokensService({
+    tokens: repos.tokens,
+    workspaces: repos.workspaces,
+    audit,
+    organizations: repos.organizations,
+    clock,
+  });
   const setup = new SetupService({ db, setup: repos.setup, audit, clock });
   const vault = new VaultService(repos.vault, deps.keyring);
   const channels = new ChannelsService({

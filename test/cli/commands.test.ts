@@ -105,13 +105,21 @@ describe.sequential('the chorus command on the embedded database', () => {
     expect(await after.stop()).toBe(0);
   });
 
-  it('survives kill -9 during the very first start (initialising the database)', async () => {
+  it('survives kill -9 while the very first start is creating the database', async () => {
     const dir = freshDataDir('first');
+    const dbDir = path.join(dir, 'db');
     const first = await start({ dataDir: dir, waitReady: false });
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill the moment the embedded cluster starts appearing on disk (the staging folder, then the final one).
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(`${dbDir}.initdb`) && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
+      if (Date.now() > deadline || first.child.exitCode !== null)
+        throw new Error(`no database appeared:\n${first.logs()}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
     await first.stop('SIGKILL');
     const second = await start({ dataDir: dir });
     expect((await fetch(`${second.url}/api/v1/setup`)).status).toBe(200);
+    expect(existsSync(`${dbDir}.initdb`)).toBe(false);
     expect(await second.stop()).toBe(0);
   });
 

@@ -124,4 +124,18 @@ describe.each(TEST_TARGETS)('auth and sessions on %s', (target) => {
     expect(actions).toContain('member.joined');
     expect(actions).not.toContain('auth.login');
   });
+
+  it('shows API token creation and revocation to the organization admins', async () => {
+    const t = await h.tenant('tokenaudit');
+    const created = await t.http.post('/api/v1/tokens', {
+      name: 'ci',
+      workspaceIds: [t.workspaceId],
+      permissions: ['posts.read'],
+    });
+    expect((await t.http.delete(`/api/v1/tokens/${created.body.token.id}`)).status).toBe(204);
+    const events = await t.http.get(`/api/v1/workspaces/${t.workspaceId}/audit-events`);
+    expect(events.body.events.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['token.created', 'token.revoked']),
+    );
+  });
 });

@@ -6,6 +6,7 @@ import type { Actor, AuditService } from '../audit/audit.service.js';
 import { isPermission, permissionsOf, type Permission } from '../members/permissions.js';
 import type { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import type { ApiToken, TokensRepository } from './tokens.repository.js';
+import type { OrganizationsRepository } from '../workspaces/organizations.repository.js';
 
 export const TOKEN_PREFIX = 'chorus_pat_';
 
@@ -23,6 +24,7 @@ export class TokensService {
       tokens: TokensRepository;
       workspaces: WorkspacesRepository;
       audit: AuditService;
+      organizations: OrganizationsRepository;
       clock: Clock;
     },
   ) {}
@@ -79,7 +81,7 @@ export class TokensService {
       permissions,
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
     });
-    await this.deps.audit.record(actor, {
+    await this.recordForUser(userId, actor, {
       action: 'token.created',
       targetType: 'api_token',
       targetId: token.id,
@@ -88,13 +90,21 @@ export class TokensService {
     return { token, secret };
   }
 
+  /** Token events are recorded for each organization of the user, so its admins see them. */
+  private async recordForUser(userId: string, actor: Actor, entry: Parameters<AuditService['record']>[1]) {
+    const orgs = await this.deps.organizations.membershipsOf(userId);
+    for (const org of orgs)
+      await this.deps.audit.record(actor, { ...entry, organizationId: org.organizationId });
+    if (orgs.length === 0) await this.deps.audit.record(actor, entry);
+  }
+
   list(userId: string): Promise<ApiToken[]> {
     return this.deps.tokens.listForUser(userId);
   }
 
   async revoke(userId: string, tokenId: string, actor: Actor): Promise<void> {
     if (!(await this.deps.tokens.revoke(userId, tokenId, this.deps.clock.now()))) throw notFound('Token');
-    await this.deps.audit.record(actor, {
+    await this.recordForUser(userId, actor, {
       action: 'token.revoked',
       targetType: 'api_token',
       targetId: tokenId,
