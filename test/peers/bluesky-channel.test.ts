@@ -18,11 +18,22 @@ describe('a Bluesky channel on a real local network', () => {
     h.secrets.add(carol.appPassword);
   }, 120_000);
   afterAll(async () => {
-    await h?.assertNothingLeaked();
-    await h?.close();
-    await proxy?.close();
-    await net?.close();
-  });
+    // Each step is bounded and named, so a teardown that hangs says which part did.
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        fn(),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error(`teardown step "${name}" hung`)), 25_000)),
+        ),
+      ]).finally(() => clearTimeout(timer));
+    };
+    await step('leak check', async () => h?.assertNothingLeaked());
+    await step('database', async () => h?.close());
+    await step('proxy', async () => proxy?.close());
+    await step('network', async () => net?.close());
+  }, 120_000);
 
   it('connects with an app password, keeps the session encrypted, and publishes without logging in again', async () => {
     const t = await h.tenant('bsky');

@@ -77,8 +77,12 @@ export async function startBlueskyNetwork() {
     account,
     listPosts,
     processAll: () => network.processAll(),
+    /**
+     * Stops the network. Its teardown occasionally waits on idle connections for minutes; the test run
+     * must not, so after 15 s the rest is left to the worker's exit.
+     */
     async close() {
-      await network.close();
+      await Promise.race([network.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
       rmSync(tmp, { recursive: true, force: true });
     },
   };

@@ -61,8 +61,8 @@ export async function startFaultProxy(target: string) {
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of hanging) r.destroy();
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }
