@@ -106,6 +106,32 @@ export interface ProfileReader {
   get(handle: string): Promise<ProfileStats>;
 }
 
+export interface InboxItem {
+  remoteId: string;
+  kind: 'reply' | 'mention' | 'quote' | 'comment' | 'dm';
+  author: { id: string; handle: string; displayName: string | null };
+  text: string;
+  createdAt: Date;
+  url: string | null;
+  /** What this item answers, if anything (our post, or a thread root). */
+  parentRemoteId: string | null;
+  /** Network-specific references needed to answer it; opaque to generic code. */
+  ref: Record<string, string>;
+}
+
+export interface InboxPage {
+  /** Oldest first. */
+  items: InboxItem[];
+  /** Pass back to get only what arrived after this page. */
+  cursor: string | null;
+}
+
+export interface InboxReader {
+  /** Everything that arrived after `cursor` (null = the most recent page). */
+  fetchSince(cursor: string | null): Promise<InboxPage>;
+  reply(to: InboxItem, text: string, idempotencyKey: string): Promise<PublishResult>;
+}
+
 export interface HealthResult {
   ok: boolean;
   /** Who the credential acts as, for display ("@acme.bsky.social"). */
@@ -127,11 +153,13 @@ export function capabilitiesOf(adapter: NetworkAdapter): Capability[] {
         ? !!p?.readBack
         : c === 'delete'
           ? !!p?.delete
-          : c === 'metrics'
-            ? !!adapter.metrics
-            : c === 'profile'
-              ? !!adapter.profile
-              : false,
+          : c === 'inbox'
+            ? !!adapter.inbox
+            : c === 'metrics'
+              ? !!adapter.metrics
+              : c === 'profile'
+                ? !!adapter.profile
+                : false,
   );
 }
 
@@ -142,6 +170,7 @@ export interface NetworkAdapter {
   publisher?: Publisher;
   metrics?: MetricsReader;
   profile?: ProfileReader;
+  inbox?: InboxReader;
 }
 
 /** The only way an adapter reaches the network: SSRF-guarded, time- and size-capped. */

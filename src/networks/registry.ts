@@ -34,15 +34,29 @@ export function createAdapter(id: NetworkId, credential: unknown, deps: AdapterD
   const adapter = definition.create(definition.parseCredential(credential), deps);
   const publisher = adapter.publisher;
   if (!publisher) return adapter;
+  const check = (request: PublishRequest) => {
+    const issues = validateAgainstLimits(adapter.limits, request);
+    if (issues.length > 0)
+      throw new NetworkError(id, 'invalid_content', issues.map((i) => i.message).join(' '));
+  };
+  const inbox = adapter.inbox;
   return {
     ...adapter,
+    ...(inbox
+      ? {
+          inbox: {
+            ...inbox,
+            reply: async (to, text, key) => {
+              check({ idempotencyKey: key, text });
+              return inbox.reply(to, text, key);
+            },
+          },
+        }
+      : {}),
     publisher: {
       ...publisher,
       publish: async (request: PublishRequest) => {
-        const issues = validateAgainstLimits(adapter.limits, request);
-        if (issues.length > 0) {
-          throw new NetworkError(id, 'invalid_content', issues.map((i) => i.message).join(' '));
-        }
+        check(request);
         return publisher.publish(request);
       },
     },

@@ -194,6 +194,81 @@ describe('bluesky on a real local network', () => {
     expect(profile.posts).toBeGreaterThan(0);
   });
 
+  it('reads replies, mentions and quotes since a cursor, once each, and answers in the thread', async () => {
+    const a = adapterFor(env.alice);
+    const original = await a.publisher!.publish({
+      idempotencyKey: `inbox-${Date.now()}`,
+      text: 'Ask me anything',
+    });
+    const rec = await env.net.xrpc(
+      'GET',
+      `com.atproto.repo.getRecord?repo=${env.alice.did}&collection=app.bsky.feed.post&rkey=${original.remoteId!.split('/').pop()}`,
+    );
+    const ref = { uri: original.remoteId!, cid: rec.cid as string };
+    const bobPost = (record: object) =>
+      env.net.xrpc(
+        'POST',
+        'com.atproto.repo.createRecord',
+        {
+          repo: env.bob.did,
+          collection: 'app.bsky.feed.post',
+          record: { $type: 'app.bsky.feed.post', createdAt: new Date().toISOString(), ...record },
+        },
+        env.bob.accessJwt,
+      );
+    const reply = await bobPost({ text: 'When do you open?', reply: { root: ref, parent: ref } });
+    await env.net.processAll();
+    const first = await a.inbox!.fetchSince(null);
+    const item = first.items.find((i) => i.remoteId === reply.uri)!;
+    expect(item).toMatchObject({
+      kind: 'reply',
+      text: 'When do you open?',
+      parentRemoteId: original.remoteId,
+      author: { handle: env.bob.handle },
+    });
+
+    expect((await a.inbox!.fetchSince(first.cursor)).items).toEqual([]);
+    const mentionText = `@${env.alice.handle} your croissants!`;
+    await bobPost({
+      text: mentionText,
+      facets: [
+        {
+          index: { byteStart: 0, byteEnd: env.alice.handle.length + 1 },
+          features: [{ $type: 'app.bsky.richtext.facet#mention', did: env.alice.did }],
+        },
+      ],
+    });
+    await bobPost({ text: 'Look at this', embed: { $type: 'app.bsky.embed.record', record: ref } });
+    await env.net.processAll();
+    const next = await a.inbox!.fetchSince(first.cursor);
+    expect(next.items.map((i) => [i.kind, i.text])).toEqual([
+      ['mention', mentionText],
+      ['quote', 'Look at this'],
+    ]);
+
+    const answer = await a.inbox!.reply(item, 'We open at 7:00!', `answer-${Date.now()}`);
+    const answered = (await env.net.listPosts(env.alice.did)).find((r) => r.uri === answer.remoteId)!.value;
+    expect(answered.reply.parent.uri).toBe(reply.uri);
+    expect(answered.reply.root.uri).toBe(original.remoteId);
+    await expect(a.inbox!.reply(item, 'x'.repeat(301), 'too-long')).rejects.toMatchObject({
+      kind: 'invalid_content',
+    });
+  });
+
+  it('publishes a link card', async () => {
+    const a = adapterFor(env.alice);
+    const post = await a.publisher!.publish({
+      idempotencyKey: `card-${Date.now()}`,
+      text: 'Our new menu',
+      options: { linkCard: { uri: 'https://example.com/menu', title: 'Menu', description: 'Autumn menu' } },
+    });
+    const record = (await env.net.listPosts(env.alice.did)).find((r) => r.uri === post.remoteId)!.value;
+    expect(record.embed).toEqual({
+      $type: 'app.bsky.embed.external',
+      external: { uri: 'https://example.com/menu', title: 'Menu', description: 'Autumn menu' },
+    });
+  });
+
   it('says which account needs reconnecting and how', async () => {
     const bad = createAdapter(
       'bluesky',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countGraphemes, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { BlueskyClient, type BlueskyCredential } from './client.js';
 import { blueskyPublisher } from './publish.js';
+import { blueskyInbox } from './inbox.js';
 import { Posts, Profile } from './schemas.js';
 
 /**
@@ -38,7 +39,7 @@ const BLUESKY_LIMITS: NetworkLimits = {
 
 export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
   limits: BLUESKY_LIMITS,
-  capabilities: ['publish', 'read_back', 'delete', 'metrics', 'profile'],
+  capabilities: ['publish', 'read_back', 'delete', 'inbox', 'metrics', 'profile'],
   metadata: {
     id: 'bluesky',
     name: 'Bluesky',
@@ -66,6 +67,7 @@ export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
   parseCredential: (input) => Credential.parse(input),
   create(credential, deps) {
     const client = new BlueskyClient(credential, deps);
+    const publisher = blueskyPublisher(client);
     return {
       metadata: blueskyNetwork.metadata,
       limits: BLUESKY_LIMITS,
@@ -74,7 +76,8 @@ export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
         await client.call('GET', 'com.atproto.server.getSession');
         return { ok: true, account: `@${session.handle}` };
       },
-      publisher: blueskyPublisher(client),
+      publisher,
+      inbox: blueskyInbox(client, publisher),
       metrics: {
         async posts(remoteIds) {
           const out: Record<string, { likes: number; reposts: number; replies: number; quotes: number }> = {};

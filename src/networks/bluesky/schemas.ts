@@ -62,3 +62,29 @@ export const Profile = z.object({
 
 // XRPC error body: https://atproto.com/specs/xrpc#error-responses
 export const XrpcError = z.object({ error: z.string(), message: z.string().optional() });
+
+// https://docs.bsky.app/docs/api/app-bsky-notification-list-notifications
+export const Notifications = z.object({
+  cursor: z.string().optional(),
+  notifications: z.array(
+    z.object({
+      uri: z.string(),
+      cid: z.string(),
+      author: z.object({ did: z.string(), handle: z.string(), displayName: z.string().optional() }),
+      reason: z.string(),
+      record: z
+        .object({
+          text: z.string().optional(),
+          createdAt: z.string().optional(),
+          reply: z
+            .object({
+              root: z.object({ uri: z.string(), cid: z.string() }),
+              parent: z.object({ uri: z.string(), cid: z.string() }),
+            })
+            .optional(),
+        })
+        .passthrough(),
+      indexedAt: z.string(),
+    }),
+  ),
+});
