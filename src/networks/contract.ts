@@ -132,6 +132,23 @@ export interface InboxReader {
   reply(to: InboxItem, text: string, idempotencyKey: string): Promise<PublishResult>;
 }
 
+export interface SearchHit {
+  remoteId: string;
+  author: { id: string; handle: string; displayName: string | null };
+  text: string;
+  createdAt: Date;
+  url: string | null;
+  metrics: PostMetrics;
+}
+
+export interface SearchReader {
+  /** Public posts matching `query` (the network's own search syntax), newest first. */
+  posts(
+    query: string,
+    options?: { cursor?: string; limit?: number },
+  ): Promise<{ hits: SearchHit[]; cursor: string | null }>;
+}
+
 export interface HealthResult {
   ok: boolean;
   /** Who the credential acts as, for display ("@acme.bsky.social"). */
@@ -155,11 +172,13 @@ export function capabilitiesOf(adapter: NetworkAdapter): Capability[] {
           ? !!p?.delete
           : c === 'inbox'
             ? !!adapter.inbox
-            : c === 'metrics'
-              ? !!adapter.metrics
-              : c === 'profile'
-                ? !!adapter.profile
-                : false,
+            : c === 'search'
+              ? !!adapter.search
+              : c === 'metrics'
+                ? !!adapter.metrics
+                : c === 'profile'
+                  ? !!adapter.profile
+                  : false,
   );
 }
 
@@ -171,6 +190,7 @@ export interface NetworkAdapter {
   metrics?: MetricsReader;
   profile?: ProfileReader;
   inbox?: InboxReader;
+  search?: SearchReader;
 }
 
 /** The only way an adapter reaches the network: SSRF-guarded, time- and size-capped. */

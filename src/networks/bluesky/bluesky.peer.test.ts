@@ -255,6 +255,33 @@ describe('bluesky on a real local network', () => {
     });
   });
 
+  it('finds public posts by search terms', async () => {
+    const word = `chorusprobe${Date.now().toString(36)}`;
+    await env.net.xrpc(
+      'POST',
+      'com.atproto.repo.createRecord',
+      {
+        repo: env.bob.did,
+        collection: 'app.bsky.feed.post',
+        record: {
+          $type: 'app.bsky.feed.post',
+          text: `Loving the ${word} pastries`,
+          createdAt: new Date().toISOString(),
+        },
+      },
+      env.bob.accessJwt,
+    );
+    await env.net.processAll();
+    const a = adapterFor(env.alice);
+    const found = await a.search!.posts(word);
+    expect(found.hits).toHaveLength(1);
+    expect(found.hits[0]).toMatchObject({
+      text: `Loving the ${word} pastries`,
+      author: { handle: env.bob.handle },
+    });
+    expect((await a.search!.posts(`${word}nothing`)).hits).toEqual([]);
+  });
+
   it('publishes a link card', async () => {
     const a = adapterFor(env.alice);
     const post = await a.publisher!.publish({

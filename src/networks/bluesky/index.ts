@@ -3,7 +3,7 @@ import { countGraphemes, type NetworkDefinition, type NetworkLimits } from '../c
 import { BlueskyClient, type BlueskyCredential } from './client.js';
 import { blueskyPublisher } from './publish.js';
 import { blueskyInbox } from './inbox.js';
-import { Posts, Profile } from './schemas.js';
+import { Posts, Profile, SearchPosts } from './schemas.js';
 
 /**
  * Bluesky (AT Protocol), with a handle and an app password on any PDS (default bsky.social).
@@ -39,7 +39,7 @@ const BLUESKY_LIMITS: NetworkLimits = {
 
 export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
   limits: BLUESKY_LIMITS,
-  capabilities: ['publish', 'read_back', 'delete', 'inbox', 'metrics', 'profile'],
+  capabilities: ['publish', 'read_back', 'delete', 'inbox', 'metrics', 'search', 'profile'],
   metadata: {
     id: 'bluesky',
     name: 'Bluesky',
@@ -97,6 +97,40 @@ export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
             }
           }
           return out;
+        },
+      },
+      search: {
+        async posts(query, options = {}) {
+          const res = SearchPosts.parse(
+            await client.call('GET', 'app.bsky.feed.searchPosts', {
+              params: {
+                q: query,
+                sort: 'latest',
+                limit: String(Math.min(options.limit ?? 25, 100)),
+                ...(options.cursor ? { cursor: options.cursor } : {}),
+              },
+            }),
+          );
+          return {
+            cursor: res.cursor ?? null,
+            hits: res.posts.map((p) => ({
+              remoteId: p.uri,
+              author: {
+                id: p.author.did,
+                handle: p.author.handle,
+                displayName: p.author.displayName ?? null,
+              },
+              text: p.record.text ?? '',
+              createdAt: new Date(p.record.createdAt ?? p.indexedAt),
+              url: `https://bsky.app/profile/${p.author.handle}/post/${p.uri.split('/').pop() ?? ''}`,
+              metrics: {
+                likes: p.likeCount ?? 0,
+                reposts: p.repostCount ?? 0,
+                replies: p.replyCount ?? 0,
+                quotes: p.quoteCount ?? 0,
+              },
+            })),
+          };
         },
       },
       profile: {

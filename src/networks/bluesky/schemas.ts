@@ -88,3 +88,20 @@ export const Notifications = z.object({
     }),
   ),
 });
+
+// https://docs.bsky.app/docs/api/app-bsky-feed-search-posts
+export const SearchPosts = z.object({
+  cursor: z.string().optional(),
+  posts: z.array(
+    z.object({
+      uri: z.string(),
+      author: z.object({ did: z.string(), handle: z.string(), displayName: z.string().optional() }),
+      record: z.object({ text: z.string().optional(), createdAt: z.string().optional() }).passthrough(),
+      indexedAt: z.string(),
+      likeCount: z.number().optional(),
+      repostCount: z.number().optional(),
+      replyCount: z.number().optional(),
+      quoteCount: z.number().optional(),
+    }),
+  ),
+});
