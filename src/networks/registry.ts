@@ -5,6 +5,7 @@ import { webhookNetwork } from './webhook/index.js';
 import { discordNetwork } from './discord/index.js';
 import { slackNetwork } from './slack/index.js';
 import { blueskyNetwork } from './bluesky/index.js';
+import { telegramNetwork } from './telegram/index.js';
 
 /** Every network Chorus knows, by id. Generic code reaches networks only through this map. */
 export const NETWORKS = {
@@ -12,6 +13,7 @@ export const NETWORKS = {
   webhook: webhookNetwork,
   discord: discordNetwork,
   slack: slackNetwork,
+  telegram: telegramNetwork,
 } as const;
 
 export type NetworkId = keyof typeof NETWORKS;
