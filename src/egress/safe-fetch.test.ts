@@ -104,4 +104,30 @@ describe('safe fetch (loopback servers only)', () => {
       reason: 'invalid_url',
     });
   });
+
+  it('drops credentials when a redirect leaves the origin', async () => {
+    const seen: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('ok');
+    });
+    await listen(other);
+    const hop = createServer((req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${port(other)}/landing` });
+      res.end();
+    });
+    await listen(hop);
+    try {
+      const res = await safeFetch(
+        `http://127.0.0.1:${port(hop)}/`,
+        { headers: { authorization: 'Bearer secret-token' } },
+        { allowPrivate: true },
+      );
+      expect(res.status).toBe(200);
+      expect(seen).toEqual([undefined]);
+    } finally {
+      other.close();
+      hop.close();
+    }
+  });
 });

@@ -85,6 +85,7 @@ export async function safeFetch(
   }
   let method = init.method ?? 'GET';
   let body = init.body;
+  let headers = init.headers;
   for (let hop = 0; hop <= maxRedirects; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new EgressError(`Only http and https URLs can be fetched, not ${url.protocol}`, 'invalid_url');
@@ -100,7 +101,7 @@ export async function safeFetch(
     try {
       const res = await request(url, {
         method,
-        headers: init.headers,
+        headers,
         body,
         dispatcher: agent,
         signal,
@@ -117,7 +118,16 @@ export async function safeFetch(
       const location = res.headers.location;
       if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
         await res.body.dump();
-        url = new URL(location, url);
+        const next = new URL(location, url);
+        // Credentials never follow a redirect to another origin (as browsers do).
+        if (next.origin !== url.origin && headers) {
+          headers = Object.fromEntries(
+            Object.entries(headers).filter(
+              ([k]) => !['authorization', 'cookie', 'proxy-authorization'].includes(k.toLowerCase()),
+            ),
+          );
+        }
+        url = next;
         if (
           res.statusCode === 303 ||
           ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
@@ -150,10 +160,15 @@ export async function safeFetch(
           'network',
         );
       }
-      const headers: Record<string, string> = {};
+      const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers, body: Buffer.concat(chunks), url: url.toString() };
+        if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      return {
+        status: res.statusCode,
+        headers: responseHeaders,
+        body: Buffer.concat(chunks),
+        url: url.toString(),
+      };
     } finally {
       void agent.close();
     }

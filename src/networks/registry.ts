@@ -6,6 +6,7 @@ import { discordNetwork } from './discord/index.js';
 import { slackNetwork } from './slack/index.js';
 import { blueskyNetwork } from './bluesky/index.js';
 import { telegramNetwork } from './telegram/index.js';
+import { mastodonNetwork } from './mastodon/index.js';
 
 /** Every network Chorus knows, by id. Generic code reaches networks only through this map. */
 export const NETWORKS = {
@@ -14,6 +15,7 @@ export const NETWORKS = {
   discord: discordNetwork,
   slack: slackNetwork,
   telegram: telegramNetwork,
+  mastodon: mastodonNetwork,
 } as const;
 
 export type NetworkId = keyof typeof NETWORKS;
@@ -42,7 +44,7 @@ export function createAdapter(id: NetworkId, credential: unknown, deps: AdapterD
       throw new NetworkError(id, 'invalid_content', issues.map((i) => i.message).join(' '));
   };
   const inbox = adapter.inbox;
-  return {
+  const wrapped: NetworkAdapter = {
     ...adapter,
     ...(inbox
       ? {
@@ -63,4 +65,7 @@ export function createAdapter(id: NetworkId, credential: unknown, deps: AdapterD
       },
     },
   };
+  // Limits can change once an adapter has read its server's own (e.g. a Mastodon instance): always read live.
+  Object.defineProperty(wrapped, 'limits', { get: () => adapter.limits, enumerable: true });
+  return wrapped;
 }

@@ -205,6 +205,8 @@ describe('bluesky on a real local network', () => {
       `com.atproto.repo.getRecord?repo=${env.alice.did}&collection=app.bsky.feed.post&rkey=${original.remoteId!.split('/').pop()}`,
     );
     const ref = { uri: original.remoteId!, cid: rec.cid as string };
+    // A reply indexed before its parent produces no notification: let the AppView see the post first.
+    await env.net.processAll();
     const bobPost = (record: object) =>
       env.net.xrpc(
         'POST',
