@@ -83,7 +83,6 @@ export async function restore(database: Database, file: string): Promise<Record<
       );
     }
   }
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   let header: Header | undefined;
   const counts: Record<string, number> = {};
   await database.db.transaction().execute(async (trx) => {
@@ -96,6 +95,12 @@ export async function restore(database: Database, file: string): Promise<Record<
       counts[batch.table] = (counts[batch.table] ?? 0) + batch.rows.length;
       batch.rows = [];
     };
+    // Opened only here, right before reading: readline starts emitting at once, and lines emitted before the
+    // loop attaches (e.g. while the transaction was being opened) would be lost.
+    const lines = createInterface({
+      input: createReadStream(file).pipe(createGunzip()),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       if (!line.trim()) continue;
       const value = JSON.parse(line) as Header | { t: string; r: unknown };
