@@ -7,7 +7,7 @@ CREATE TABLE channels (
   name text NOT NULL,
   account text,
   credential_secret_id uuid REFERENCES vault_secrets (id) ON DELETE SET NULL,
-  -- A network session kept between uses (e.g. Bluesky's tokens), so Chorus logs in once and refreshes.
+  -- A network session kept between uses (access and refresh tokens), so Chorus logs in once and refreshes.
   session_secret_id uuid REFERENCES vault_secrets (id) ON DELETE SET NULL,
   status text NOT NULL CHECK (status IN ('connected', 'needs_reconnect', 'disconnected')),
   token_expires_at timestamptz,
