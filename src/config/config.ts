@@ -55,7 +55,7 @@ export const CONFIG_DOCS: Record<keyof RawConfig, string> = {
   PORT: 'HTTP port. Default 8080.',
   HOST: 'Address to listen on. Default 127.0.0.1; set 0.0.0.0 to accept connections from other machines.',
   PUBLIC_URL:
-    'The address people use to reach Chorus (used in e-mailed links). Default http://localhost:PORT.',
+    'The address people use to reach Chorus: used in e-mailed links and as the sign-in return address networks send people back to (PUBLIC_URL/oauth/callback). Default http://localhost:PORT.',
   CHORUS_DATA_DIR: 'Data directory: the embedded database, the generated secret key. Default ./.chorus.',
   DATABASE_URL:
     'PostgreSQL connection string. When set, Chorus uses PostgreSQL instead of the embedded database.',

@@ -11,6 +11,7 @@ import { AuditRepository } from '../modules/audit/audit.repository.js';
 import { VaultRepository } from '../modules/vault/vault.repository.js';
 import { SetupRepository } from '../modules/setup/setup.repository.js';
 import { ChannelsRepository } from '../modules/channels/channels.repository.js';
+import { OAuthRepository } from '../modules/channels/oauth.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -26,6 +27,7 @@ export function repositories(db: Kysely<DB>) {
     vault: new VaultRepository(db),
     setup: new SetupRepository(db),
     channels: new ChannelsRepository(db),
+    oauth: new OAuthRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

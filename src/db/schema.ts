@@ -138,6 +138,34 @@ export interface ChannelsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   disconnected_at: Timestamp | null;
+  quota_remaining: number | null;
+  quota_limit: number | null;
+  quota_reset_at: Timestamp | null;
+  quota_scope: string | null;
+  quota_seen_at: Timestamp | null;
+}
+
+export interface OAuthClientsTable {
+  id: string;
+  network: string;
+  issuer: string;
+  redirect_uri: string;
+  client_id: string;
+  secret_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface OAuthFlowsTable {
+  id: string;
+  state_hash: string;
+  workspace_id: string;
+  user_id: string;
+  network: string;
+  channel_id: string | null;
+  name: string | null;
+  secret_id: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
 }
 
 export interface SchemaMigrationsTable {
@@ -159,6 +187,8 @@ export interface DB {
   audit_events: AuditEventsTable;
   vault_secrets: VaultSecretsTable;
   channels: ChannelsTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_flows: OAuthFlowsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -177,4 +207,6 @@ export const DATA_TABLES = [
   'audit_events',
   'vault_secrets',
   'channels',
+  'oauth_clients',
+  'oauth_flows',
 ] as const satisfies readonly (keyof DB)[];

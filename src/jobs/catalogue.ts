@@ -16,6 +16,14 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 600,
     retryLimit: 2,
   },
+  'channels.maintenance.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Refreshes the tokens of channels that expire within the hour, records revoked ones, and drops unfinished sign-ins.',
+    cron: '*/10 * * * *',
+    expireInSeconds: 1800,
+    retryLimit: 1,
+  },
   'audit.retention.v1': {
     payload: z.object({}).strict(),
     description: 'Deletes audit events older than AUDIT_RETENTION_DAYS.',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { SafeRequest, SafeResponse } from '../egress/safe-fetch.js';
+import type { OAuth2Client, TokenSet } from './oauth2.js';
 
 /**
  * What every network adapter is: a factory over a decrypted credential and small dependencies, returning
@@ -153,7 +154,22 @@ export interface HealthResult {
   ok: boolean;
   /** Who the credential acts as, for display ("@acme.bsky.social"). */
   account?: string;
+  /** When the access token stops working, if the network says (OAuth tokens with a lifetime). */
   expiresAt?: Date;
+  /** The request budget the network reported while checking, if it reports one. */
+  quota?: QuotaSnapshot;
+}
+
+/**
+ * A request budget as the network last reported it (rate-limit headers): how much is left of which
+ * limit, and when it resets. Adapters report every one they see through `AdapterDeps.onQuota`.
+ */
+export interface QuotaSnapshot {
+  remaining: number;
+  limit: number;
+  resetAt: Date | null;
+  /** Which budget, in the network's words ("requests per 5 minutes", "write points per hour"). */
+  scope: string;
 }
 
 export interface ValidationIssue {
@@ -210,6 +226,32 @@ export interface AdapterDeps {
   clock: Clock;
   logger: Logger;
   sessions?: SessionStore;
+  /** Told every request budget the network reports, so channel health can show what is left. */
+  onQuota?: (quota: QuotaSnapshot) => void;
+}
+
+/**
+ * How a network that signs people in with OAuth 2 is connected: the fields asked before the person is
+ * sent to the network, how the OAuth client is prepared for them (a Mastodon server needs Chorus
+ * registered as an application first), and how the granted tokens become this network's credential.
+ */
+export interface OAuthSetup<C> {
+  fields: readonly CredentialField[];
+  prepare(input: unknown, context: OAuthContext): Promise<OAuth2Client>;
+  credential(tokens: TokenSet, client: OAuth2Client): C;
+}
+
+export interface OAuthContext {
+  http: HttpClient;
+  clock: Clock;
+  logger: Logger;
+  /** Where the network sends the person back: Chorus's own callback address. */
+  redirectUri: string;
+  /** Client registrations Chorus made before, per authorization server, so it registers once. */
+  registrations: {
+    find(issuer: string): Promise<{ clientId: string; clientSecret?: string } | undefined>;
+    save(issuer: string, registration: { clientId: string; clientSecret?: string }): Promise<void>;
+  };
 }
 
 export const CAPABILITIES = [
@@ -232,6 +274,8 @@ export interface NetworkDefinition<C = unknown> {
   /** Parses and checks a credential as entered by a person (zod inside). Throws with a readable message. */
   parseCredential(input: unknown): C;
   create(credential: C, deps: AdapterDeps): NetworkAdapter;
+  /** Present when the network can be connected by signing in (OAuth 2) rather than pasting a credential. */
+  oauth?: OAuthSetup<C>;
 }
 
 /** Validates a post against an adapter's declared limits; the same rules the composer shows live. */

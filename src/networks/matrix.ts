@@ -12,7 +12,8 @@ export function networkMatrixMarkdown(): string {
     const d = networkDefinition(id);
     const l = d.limits;
     const media = l.media.maxItems === 0 ? 'none' : `${l.media.maxItems} × ${l.media.types.join(', ')}`;
-    return `| ${d.metadata.name} (\`${id}\`) | ${d.metadata.auth.kind.replace('_', ' ')} | ${l.text.max} ${l.text.unit} | ${media} | ${l.threads ? 'yes' : 'no'} | ${d.capabilities.join(', ')} | ${VERIFIED[d.metadata.verification]} | [API](${d.metadata.docsUrl}) |`;
+    const connect = `${d.oauth ? 'sign-in (OAuth 2 + PKCE) or ' : ''}${d.metadata.auth.kind.replace('_', ' ')}`;
+    return `| ${d.metadata.name} (\`${id}\`) | ${connect} | ${l.text.max} ${l.text.unit} | ${media} | ${l.threads ? 'yes' : 'no'} | ${d.capabilities.join(', ')} | ${VERIFIED[d.metadata.verification]} | [API](${d.metadata.docsUrl}) |`;
   });
   return [
     '| network | connect with | text limit | media | threads | can | verified against | docs |',

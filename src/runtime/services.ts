@@ -16,6 +16,7 @@ import { VaultService } from '../modules/vault/vault.service.js';
 import type { Keyring } from '../modules/vault/keyring.js';
 import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
 import { ChannelsService } from '../modules/channels/channels.service.js';
+import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import type { JobHandler } from '../jobs/catalogue.js';
@@ -74,6 +75,9 @@ export function createServices(deps: {
   const vault = new VaultService(repos.vault, deps.keyring);
   const channels = new ChannelsService({
     channels: repos.channels,
+    oauth: repos.oauth,
+    accessOf: (userId, workspaceId) => workspaces.accessOf(userId, workspaceId),
+    publicUrl: config.publicUrl,
     vault,
     audit,
     clock,
@@ -85,6 +89,7 @@ export function createServices(deps: {
   const jobHandlers: JobHandler[] = [
     sessionCleanupJob(auth, throttle) as JobHandler,
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
+    channelMaintenanceJob(channels) as JobHandler,
   ];
   return {
     audit,

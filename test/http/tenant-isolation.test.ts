@@ -56,6 +56,12 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
     },
     'POST /api/v1/workspaces/:workspaceId/channels': { network: 'webhook', credential: webhookCredential },
     'PUT /api/v1/workspaces/:workspaceId/channels/:channelId/credential': { credential: webhookCredential },
+    'POST /api/v1/workspaces/:workspaceId/channels/oauth': {
+      network: 'mastodon',
+      channelId: b.channelId,
+      fields: { instance: 'https://mastodon.example' },
+    },
+    'POST /api/v1/oauth/complete': { state: 'not-a-real-oauth-state', code: 'not-a-real-code' },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;

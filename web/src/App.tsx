@@ -134,7 +134,8 @@ export function App() {
     return <LoginPage onLoggedIn={signedIn} />;
   }
 
-  const isAppPath = path === '/' || path === '/w' || path.startsWith('/w/');
+  // /oauth/callback is where a network sends the person back after signing in; it needs the session.
+  const isAppPath = path === '/' || path === '/w' || path.startsWith('/w/') || path === '/oauth/callback';
   if (!isAppPath && !session) {
     return (
       <AuthLayout>

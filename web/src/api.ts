@@ -6,6 +6,8 @@ import type {
   Channel,
   ChannelCredential,
   ConnectChannelInput,
+  SignInAnswer,
+  StartSignInInput,
   CreatedInvitation,
   CreatedToken,
   CreateInvitationInput,
@@ -243,6 +245,20 @@ export const api = {
 
   connectChannel: (workspaceId: string, input: ConnectChannelInput) =>
     request<{ channel: Channel }>(`${ws(workspaceId)}/channels`, { method: 'POST', body: input }),
+
+  /** Starts signing in on a network; the browser is then sent to `authorizeUrl`. */
+  startChannelSignIn: (workspaceId: string, input: StartSignInInput) =>
+    request<{ authorizeUrl: string; expiresAt: string }>(`${ws(workspaceId)}/channels/oauth`, {
+      method: 'POST',
+      body: input,
+    }),
+
+  /** Hands what the network sent back to /oauth/callback to the server, which connects the channel. */
+  completeChannelSignIn: (answer: SignInAnswer) =>
+    request<{ channel: Channel; workspaceId: string }>('/api/v1/oauth/complete', {
+      method: 'POST',
+      body: answer,
+    }),
 
   testChannel: (workspaceId: string, channelId: string) =>
     request<{ channel: Channel }>(`${ws(workspaceId)}/channels/${seg(channelId)}/test`, { method: 'POST' }),

@@ -196,6 +196,8 @@ export interface NetworkInfo {
     kind: string;
     fields: NetworkCredentialField[];
   };
+  /** Present when the network can be connected by signing in on it; the fields asked first. */
+  oauth: { fields: NetworkCredentialField[] } | null;
 }
 
 export type ChannelStatus = 'connected' | 'needs_reconnect' | 'disconnected';
@@ -210,7 +212,24 @@ export interface Channel {
   lastError: string | null;
   lastErrorAt: string | null;
   lastCheckedAt: string | null;
+  /** The request budget the network last reported, if it reports one. */
+  quota: { remaining: number; limit: number; resetAt: string | null; scope: string; seenAt: string } | null;
   createdAt: string;
+}
+
+export interface StartSignInInput {
+  network: string;
+  name?: string;
+  /** Set to reconnect this channel by signing in again. */
+  channelId?: string;
+  fields: ChannelCredential;
+}
+
+export interface SignInAnswer {
+  state: string;
+  code?: string;
+  error?: string;
+  errorDescription?: string;
 }
 
 /** Credential values by field name, as the network's `auth.fields` describe them. */

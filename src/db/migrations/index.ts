@@ -1,5 +1,6 @@
 import { sql as foundation } from './0001_foundation.js';
 import { sql as channels } from './0002_channels.js';
+import { sql as oauth } from './0003_oauth.js';
 
 export interface Migration {
   id: string;
@@ -10,4 +11,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_foundation', sql: foundation },
   { id: '0002_channels', sql: channels },
+  { id: '0003_oauth', sql: oauth },
 ];

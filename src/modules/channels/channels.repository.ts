@@ -16,6 +16,8 @@ export interface Channel {
   lastError: string | null;
   lastErrorAt: Date | null;
   lastCheckedAt: Date | null;
+  /** The request budget the network last reported, if it reports one. */
+  quota: { remaining: number; limit: number; resetAt: Date | null; scope: string; seenAt: Date } | null;
   createdAt: Date;
 }
 
@@ -32,6 +34,11 @@ const COLUMNS = [
   'last_error',
   'last_error_at',
   'last_checked_at',
+  'quota_remaining',
+  'quota_limit',
+  'quota_reset_at',
+  'quota_scope',
+  'quota_seen_at',
   'created_at',
 ] as const;
 
@@ -48,6 +55,11 @@ type Row = {
   last_error: string | null;
   last_error_at: Date | null;
   last_checked_at: Date | null;
+  quota_remaining: number | null;
+  quota_limit: number | null;
+  quota_reset_at: Date | null;
+  quota_scope: string | null;
+  quota_seen_at: Date | null;
   created_at: Date;
 };
 
@@ -64,6 +76,16 @@ const toChannel = (r: Row): Channel => ({
   lastError: r.last_error,
   lastErrorAt: r.last_error_at,
   lastCheckedAt: r.last_checked_at,
+  quota:
+    r.quota_remaining !== null && r.quota_limit !== null && r.quota_seen_at !== null
+      ? {
+          remaining: r.quota_remaining,
+          limit: r.quota_limit,
+          resetAt: r.quota_reset_at,
+          scope: r.quota_scope ?? 'requests',
+          seenAt: r.quota_seen_at,
+        }
+      : null,
   createdAt: r.created_at,
 });
 
@@ -121,6 +143,20 @@ export class ChannelsRepository {
     return row && toChannel(row);
   }
 
+  /** Connected channels, in every workspace, whose token expires before `before`. */
+  async expiringBefore(before: Date): Promise<Channel[]> {
+    const rows = await this.db
+      .selectFrom('channels')
+      .select(COLUMNS)
+      .where('status', '=', 'connected')
+      .where('credential_secret_id', 'is not', null)
+      .where('token_expires_at', '<', before)
+      .orderBy('token_expires_at')
+      .limit(500)
+      .execute();
+    return rows.map(toChannel);
+  }
+
   async recordHealth(
     id: string,
     health: {
@@ -150,6 +186,25 @@ export class ChannelsRepository {
       .updateTable('channels')
       .set({ credential_secret_id: secretId, status: 'connected', updated_at: now, disconnected_at: null })
       .where('id', '=', id)
+      .execute();
+  }
+
+  /** The newest report wins; an older one arriving late (parallel requests) does not overwrite it. */
+  async recordQuota(
+    id: string,
+    quota: { remaining: number; limit: number; resetAt: Date | null; scope: string; seenAt: Date },
+  ): Promise<void> {
+    await this.db
+      .updateTable('channels')
+      .set({
+        quota_remaining: quota.remaining,
+        quota_limit: quota.limit,
+        quota_reset_at: quota.resetAt,
+        quota_scope: quota.scope,
+        quota_seen_at: quota.seenAt,
+      })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('quota_seen_at', 'is', null), eb('quota_seen_at', '<=', quota.seenAt)]))
       .execute();
   }
 

@@ -13,6 +13,15 @@ const ChannelDto = z.object({
   lastError: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
   lastCheckedAt: z.string().nullable(),
+  quota: z
+    .object({
+      remaining: z.number().int(),
+      limit: z.number().int(),
+      resetAt: z.string().nullable(),
+      scope: z.string(),
+      seenAt: z.string(),
+    })
+    .nullable(),
   createdAt: z.string(),
 });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -27,10 +36,23 @@ const toChannelDto = (c: Channel) => ({
   lastError: c.lastError,
   lastErrorAt: iso(c.lastErrorAt),
   lastCheckedAt: iso(c.lastCheckedAt),
+  quota: c.quota && {
+    remaining: c.quota.remaining,
+    limit: c.quota.limit,
+    resetAt: iso(c.quota.resetAt),
+    scope: c.quota.scope,
+    seenAt: c.quota.seenAt.toISOString(),
+  },
   createdAt: c.createdAt.toISOString(),
 });
 const channelParams = z.strictObject({ workspaceId: z.uuid(), channelId: z.uuid() });
 const Credential = z.record(z.string(), z.unknown());
+const Field = z.object({
+  name: z.string(),
+  label: z.string(),
+  secret: z.boolean(),
+  help: z.string().optional(),
+});
 
 export const channelRoutes = [
   defineRoute({
@@ -48,17 +70,9 @@ export const channelRoutes = [
             name: z.string(),
             docsUrl: z.string(),
             verification: z.string(),
-            auth: z.object({
-              kind: z.string(),
-              fields: z.array(
-                z.object({
-                  name: z.string(),
-                  label: z.string(),
-                  secret: z.boolean(),
-                  help: z.string().optional(),
-                }),
-              ),
-            }),
+            auth: z.object({ kind: z.string(), fields: z.array(Field) }),
+            /** Present when the network can be connected by signing in: the fields asked first. */
+            oauth: z.object({ fields: z.array(Field) }).nullable(),
           }),
         ),
       }),
@@ -94,6 +108,48 @@ export const channelRoutes = [
     response: { status: 201, schema: z.object({ channel: ChannelDto }) },
     async handler({ access, body, services, actor }) {
       return { channel: toChannelDto(await services.channels.connect(access, actor, body)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/channels/oauth',
+    summary:
+      'Start connecting (or, with channelId, reconnecting) a channel by signing in on the network; returns the address to send the person to',
+    tag: 'channels',
+    auth: { kind: 'workspace', permission: 'channels.manage' },
+    params: workspaceParams,
+    body: z.strictObject({
+      network: z.string().min(1).max(50),
+      name: z.string().trim().max(200).optional(),
+      channelId: z.uuid().optional(),
+      fields: Credential.default({}),
+    }),
+    response: {
+      status: 201,
+      schema: z.object({ authorizeUrl: z.string(), expiresAt: z.string() }),
+    },
+    async handler({ access, body, services, actor }) {
+      const flow = await services.channels.startOAuth(access, actor, body);
+      return { authorizeUrl: flow.authorizeUrl, expiresAt: flow.expiresAt.toISOString() };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/oauth/complete',
+    summary:
+      'Finish a sign-in: the query the network sent back to /oauth/callback (state, and code or error); connects the channel',
+    tag: 'channels',
+    auth: { kind: 'session' },
+    body: z.strictObject({
+      state: z.string().min(1).max(500),
+      code: z.string().min(1).max(2000).optional(),
+      error: z.string().max(200).optional(),
+      errorDescription: z.string().max(2000).optional(),
+    }),
+    response: { status: 201, schema: z.object({ channel: ChannelDto, workspaceId: z.uuid() }) },
+    async handler({ body, principal, services, actor }) {
+      const done = await services.channels.completeOAuth(principal.userId, actor, body);
+      return { channel: toChannelDto(done.channel), workspaceId: done.workspaceId };
     },
   }),
   defineRoute({

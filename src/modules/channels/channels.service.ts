@@ -3,9 +3,24 @@ import type { Logger } from 'pino';
 import { AppError, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Clock } from '../../core/clock.js';
+import { sha256 } from '../../core/hash.js';
 import { safeFetch, type EgressPolicy } from '../../egress/safe-fetch.js';
-import type { AdapterDeps, NetworkAdapter, SessionStore } from '../../networks/contract.js';
+import type {
+  AdapterDeps,
+  HealthResult,
+  NetworkAdapter,
+  OAuthContext,
+  QuotaSnapshot,
+  SessionStore,
+} from '../../networks/contract.js';
 import { NetworkError } from '../../networks/errors.js';
+import {
+  authorizationUrl,
+  exchangeCode,
+  newCodeVerifier,
+  newState,
+  type OAuth2Client,
+} from '../../networks/oauth2.js';
 import {
   createAdapter,
   isNetworkId,
@@ -17,15 +32,25 @@ import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { VaultService } from '../vault/vault.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Channel, ChannelsRepository } from './channels.repository.js';
+import type { OAuthRepository } from './oauth.repository.js';
 
 const VAULT_PURPOSE = 'channel.credential';
 const SESSION_PURPOSE = 'channel.session';
+const FLOW_PURPOSE = 'channel.oauth_flow';
+const CLIENT_PURPOSE = 'oauth.client';
+/** How long a person has between being sent to the network and coming back. */
+const FLOW_MINUTES = 15;
+/** Where networks send the person back: a page of the web app, which hands the answer to the API. */
+export const OAUTH_CALLBACK_PATH = '/oauth/callback';
 
 /** Connect, list, test, reconnect and disconnect channels; credentials go to the vault and never come back out. */
 export class ChannelsService {
   constructor(
     private readonly deps: {
       channels: ChannelsRepository;
+      oauth: OAuthRepository;
+      accessOf(userId: string, workspaceId: string): Promise<WorkspaceAccess | undefined>;
+      publicUrl: string;
       vault: VaultService;
       audit: AuditService;
       clock: Clock;
@@ -34,13 +59,27 @@ export class ChannelsService {
     },
   ) {}
 
-  private adapterDeps(sessions?: SessionStore): AdapterDeps {
+  private adapterDeps(sessions?: SessionStore, channelId?: string): AdapterDeps {
     return {
       http: (url, request) => safeFetch(url, request, this.deps.egress),
       clock: this.deps.clock,
       logger: this.deps.logger,
       ...(sessions ? { sessions } : {}),
+      ...(channelId ? { onQuota: (quota: QuotaSnapshot) => this.noteQuota(channelId, quota) } : {}),
     };
+  }
+
+  /** Keeps the budget the network last reported on the channel; a failure to record it harms nothing. */
+  private noteQuota(channelId: string, quota: QuotaSnapshot): void {
+    this.deps.channels
+      .recordQuota(channelId, { ...quota, seenAt: this.deps.clock.now() })
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, channelId }, 'could not record the channel quota'),
+      );
+  }
+
+  get redirectUri(): string {
+    return `${this.deps.publicUrl}${OAUTH_CALLBACK_PATH}`;
   }
 
   /** The channel's network session, kept encrypted in the vault beside its credential. */
@@ -67,7 +106,13 @@ export class ChannelsService {
   }
 
   networks() {
-    return NETWORK_IDS.map((id) => networkDefinition(id).metadata);
+    return NETWORK_IDS.map((id) => {
+      const definition = networkDefinition(id);
+      return {
+        ...definition.metadata,
+        oauth: definition.oauth ? { fields: [...definition.oauth.fields] } : null,
+      };
+    });
   }
 
   list(access: WorkspaceAccess): Promise<Channel[]> {
@@ -84,18 +129,20 @@ export class ChannelsService {
     try {
       return networkDefinition(network).parseCredential(input);
     } catch (error) {
-      if (error instanceof ZodError) {
-        const issues = error.issues.map((i) => ({
-          path: ['credential', ...i.path.map(String)].join('.'),
-          message: i.message,
-        }));
-        throw invalid(
-          `The ${network} credential is incomplete or wrong: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-          { issues },
-        );
-      }
+      if (error instanceof ZodError) throw this.credentialError(network, error, 'credential');
       throw invalid((error as Error).message);
     }
+  }
+
+  private credentialError(network: NetworkId, error: ZodError, root: string): AppError {
+    const issues = error.issues.map((i) => ({
+      path: [root, ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    return invalid(
+      `The ${network} ${root === 'credential' ? 'credential is' : 'sign-in details are'} incomplete or wrong: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { issues },
+    );
   }
 
   /** Checks a credential against the network before anything is stored. */
@@ -122,11 +169,26 @@ export class ChannelsService {
     actor: Actor,
     input: { network: string; name?: string | undefined; credential: unknown },
   ): Promise<Channel> {
-    if (!isNetworkId(input.network)) {
-      throw invalid(`Unknown network "${input.network}". Known networks: ${NETWORK_IDS.join(', ')}.`);
+    const network = this.networkId(input.network);
+    return this.create(access, actor, network, this.parse(network, input.credential), input.name);
+  }
+
+  private networkId(network: string): NetworkId {
+    if (!isNetworkId(network)) {
+      throw invalid(`Unknown network "${network}". Known networks: ${NETWORK_IDS.join(', ')}.`);
     }
-    const network = input.network;
-    const credential = this.parse(network, input.credential);
+    return network;
+  }
+
+  /** Checks a parsed credential with the network, then stores the channel with it. */
+  private async create(
+    access: WorkspaceAccess,
+    actor: Actor,
+    network: NetworkId,
+    credential: unknown,
+    name: string | null | undefined,
+    data: Record<string, unknown> = {},
+  ): Promise<Channel> {
     let session: string | undefined;
     const health = await this.verify(network, credential, {
       load: async () => session,
@@ -142,7 +204,7 @@ export class ChannelsService {
       id: newId(),
       workspaceId: access.workspace.id,
       network,
-      name: input.name?.trim() || health.account || networkDefinition(network).metadata.name,
+      name: name?.trim() || health.account || networkDefinition(network).metadata.name,
       account: health.account ?? null,
       credentialSecretId: secretId,
       tokenExpiresAt: health.expiresAt ?? null,
@@ -151,8 +213,14 @@ export class ChannelsService {
     });
     // Keep the session made while checking, so the first post does not log in again.
     if (session) await this.sessionStore(channel).save(session);
-    await this.record(actor, access, 'channel.connected', channel);
+    await this.recordCheckQuota(channel.id, health);
+    await this.record(actor, access, 'channel.connected', channel, data);
     return (await this.deps.channels.find(access.workspace.id, channel.id)) ?? channel;
+  }
+
+  private async recordCheckQuota(channelId: string, health: HealthResult): Promise<void> {
+    if (health.quota)
+      await this.deps.channels.recordQuota(channelId, { ...health.quota, seenAt: this.deps.clock.now() });
   }
 
   /** "Is this credential healthy?" — asks the network and records the answer on the channel. */
@@ -160,6 +228,14 @@ export class ChannelsService {
     const channel = await this.get(access, channelId);
     if (!channel.credentialSecretId)
       throw new AppError('conflict', 'This channel is disconnected. Reconnect it first.');
+    await this.check(channel);
+    const updated = await this.get(access, channelId);
+    await this.record(actor, access, 'channel.tested', updated, { status: updated.status });
+    return updated;
+  }
+
+  /** Asks the network whether the channel's credential works (refreshing its token if due) and records it. */
+  private async check(channel: Channel): Promise<void> {
     const now = this.deps.clock.now();
     try {
       const health = await (await this.adapterFor(channel)).checkHealth();
@@ -170,6 +246,7 @@ export class ChannelsService {
         error: null,
         now,
       });
+      await this.recordCheckQuota(channel.id, health);
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
       await this.deps.channels.recordHealth(channel.id, {
@@ -178,9 +255,23 @@ export class ChannelsService {
         now,
       });
     }
-    const updated = await this.get(access, channelId);
-    await this.record(actor, access, 'channel.tested', updated, { status: updated.status });
-    return updated;
+  }
+
+  /**
+   * Keeps signed-in channels alive while nobody uses them: every channel whose token expires within
+   * `withinMs` is checked, which refreshes its token ahead of expiry (and records a revoked one as
+   * needing reconnection before a scheduled post finds out). Also drops sign-ins nobody finished.
+   */
+  async maintain(withinMs = 60 * 60_000): Promise<{ checked: number; flowsPurged: number }> {
+    const due = await this.deps.channels.expiringBefore(new Date(this.deps.clock.now().getTime() + withinMs));
+    for (const channel of due) {
+      try {
+        await this.check(channel);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, channelId: channel.id }, 'channel check failed');
+      }
+    }
+    return { checked: due.length, flowsPurged: await this.purgeExpiredFlows() };
   }
 
   async reconnect(
@@ -190,10 +281,25 @@ export class ChannelsService {
     actor: Actor,
   ): Promise<Channel> {
     const channel = await this.get(access, channelId);
+    const network = this.channelNetwork(channel);
+    return this.replaceCredential(access, actor, channel, this.parse(network, credentialInput));
+  }
+
+  private channelNetwork(channel: Channel): NetworkId {
     if (!isNetworkId(channel.network))
       throw invalid(`The network ${channel.network} is no longer available.`);
-    const credential = this.parse(channel.network, credentialInput);
-    const health = await this.verify(channel.network, credential);
+    return channel.network;
+  }
+
+  /** Checks a new credential with the network, then puts it in place of the channel's old one. */
+  private async replaceCredential(
+    access: WorkspaceAccess,
+    actor: Actor,
+    channel: Channel,
+    credential: unknown,
+    data: Record<string, unknown> = {},
+  ): Promise<Channel> {
+    const health = await this.verify(this.channelNetwork(channel), credential);
     const now = this.deps.clock.now();
     const secretId = await this.deps.vault.store({
       workspaceId: access.workspace.id,
@@ -209,10 +315,209 @@ export class ChannelsService {
       error: null,
       now,
     });
+    await this.recordCheckQuota(channel.id, health);
     if (channel.credentialSecretId) await this.deps.vault.remove(channel.credentialSecretId);
-    const updated = await this.get(access, channelId);
-    await this.record(actor, access, 'channel.reconnected', updated);
+    const updated = await this.get(access, channel.id);
+    await this.record(actor, access, 'channel.reconnected', updated, data);
     return updated;
+  }
+
+  /**
+   * Starts connecting (or reconnecting) a channel by signing in on the network: prepares the OAuth client
+   * (registering Chorus with the server if it must), keeps the PKCE verifier encrypted under a hash of a
+   * one-time state value, and returns the address to send the person to.
+   */
+  async startOAuth(
+    access: WorkspaceAccess,
+    actor: Actor,
+    input: { network: string; name?: string | undefined; channelId?: string | undefined; fields: unknown },
+  ): Promise<{ authorizeUrl: string; expiresAt: Date }> {
+    const network = this.networkId(input.network);
+    const definition = networkDefinition(network);
+    if (!definition.oauth) {
+      throw invalid(
+        `${definition.metadata.name} is not connected by signing in: enter its ${definition.metadata.auth.fields
+          .map((f) => f.label.toLowerCase())
+          .join(' and ')} instead.`,
+      );
+    }
+    if (input.channelId) {
+      const channel = await this.get(access, input.channelId);
+      if (channel.network !== network)
+        throw invalid(`Channel ${channel.name} is on ${channel.network}, not ${network}.`);
+    }
+    if (!actor.userId) throw new AppError('forbidden', 'Signing in to a network needs a signed-in person.');
+    const client = await this.prepareClient(network, input.fields);
+    const state = newState();
+    const codeVerifier = newCodeVerifier();
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + FLOW_MINUTES * 60_000);
+    const secretId = await this.deps.vault.store({
+      workspaceId: access.workspace.id,
+      purpose: FLOW_PURPOSE,
+      plaintext: JSON.stringify({ codeVerifier, client }),
+    });
+    await this.deps.oauth.insertFlow({
+      id: newId(),
+      stateHash: sha256(state),
+      workspaceId: access.workspace.id,
+      userId: actor.userId,
+      network,
+      channelId: input.channelId ?? null,
+      name: input.name?.trim() || null,
+      secretId,
+      expiresAt,
+    });
+    await this.deps.audit.record(actor, {
+      action: 'channel.oauth_started',
+      organizationId: access.workspace.organizationId,
+      workspaceId: access.workspace.id,
+      targetType: 'channel',
+      ...(input.channelId ? { targetId: input.channelId } : {}),
+      data: { network },
+    });
+    return { authorizeUrl: authorizationUrl(client, { state, codeVerifier }), expiresAt };
+  }
+
+  private async prepareClient(network: NetworkId, fields: unknown): Promise<OAuth2Client> {
+    const definition = networkDefinition(network);
+    const context: OAuthContext = {
+      http: (url, request) => safeFetch(url, request, this.deps.egress),
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      redirectUri: this.redirectUri,
+      registrations: {
+        find: async (issuer) => {
+          const row = await this.deps.oauth.findClient(network, issuer, this.redirectUri);
+          if (!row) return undefined;
+          const clientSecret = row.secretId ? await this.deps.vault.reveal(row.secretId) : undefined;
+          return { clientId: row.clientId, ...(clientSecret ? { clientSecret } : {}) };
+        },
+        save: async (issuer, registration) => {
+          const secretId = registration.clientSecret
+            ? await this.deps.vault.store({
+                workspaceId: null,
+                purpose: CLIENT_PURPOSE,
+                plaintext: registration.clientSecret,
+              })
+            : null;
+          const kept = await this.deps.oauth.insertClient({
+            id: newId(),
+            network,
+            issuer,
+            redirectUri: this.redirectUri,
+            clientId: registration.clientId,
+            secretId,
+          });
+          if (!kept && secretId) await this.deps.vault.remove(secretId);
+        },
+      },
+    };
+    try {
+      return await definition.oauth!.prepare(fields, context);
+    } catch (error) {
+      if (error instanceof ZodError) throw this.credentialError(network, error, 'fields');
+      if (error instanceof NetworkError) {
+        throw new AppError(
+          'invalid_request',
+          `Chorus could not prepare signing in to ${definition.metadata.name}: ${error.message}`,
+          { details: { kind: error.kind } },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Finishes a sign-in when the network sends the person back: the state must name a pending sign-in of
+   * this same user (used once, within 15 minutes), the user must still manage channels in that workspace,
+   * and the code is traded for tokens with the PKCE verifier. Then the channel is connected (or
+   * reconnected) exactly as with a pasted credential.
+   */
+  async completeOAuth(
+    userId: string,
+    actor: Actor,
+    answer: {
+      state: string;
+      code?: string | undefined;
+      error?: string | undefined;
+      errorDescription?: string | undefined;
+    },
+  ): Promise<{ channel: Channel; workspaceId: string }> {
+    const flow = await this.deps.oauth.takeFlow(sha256(answer.state));
+    if (!flow) {
+      throw invalid(
+        'This sign-in is unknown or was already used. Start connecting the channel again from Settings → Channels.',
+      );
+    }
+    const stored = await this.deps.vault.reveal(flow.secretId);
+    await this.deps.vault.remove(flow.secretId);
+    const network = this.networkId(flow.network);
+    const definition = networkDefinition(network);
+    if (flow.userId !== userId) {
+      throw new AppError(
+        'forbidden',
+        'This sign-in was started by another user. Start connecting the channel yourself.',
+      );
+    }
+    if (flow.expiresAt.getTime() < this.deps.clock.now().getTime() || !stored) {
+      throw invalid(
+        `The sign-in took longer than ${FLOW_MINUTES} minutes and has expired. Start connecting the channel again.`,
+      );
+    }
+    if (answer.error) {
+      throw invalid(
+        answer.error === 'access_denied'
+          ? `${definition.metadata.name} access was not granted, so nothing was connected. Start again and choose Authorize to connect the channel.`
+          : `${definition.metadata.name} did not grant access (${answer.error}${answer.errorDescription ? `: ${answer.errorDescription}` : ''}). Start connecting the channel again.`,
+      );
+    }
+    if (!answer.code)
+      throw invalid(
+        `${definition.metadata.name} sent the person back without an authorization code. Start again.`,
+      );
+    const access = await this.deps.accessOf(userId, flow.workspaceId);
+    if (!access || !access.permissions.includes('channels.manage')) {
+      throw new AppError(
+        'forbidden',
+        'You no longer manage channels in this workspace, so nothing was connected.',
+      );
+    }
+    const { codeVerifier, client } = JSON.parse(stored) as { codeVerifier: string; client: OAuth2Client };
+    let credential: unknown;
+    try {
+      const tokens = await exchangeCode(this.adapterDeps().http, client, this.deps.clock, {
+        code: answer.code,
+        codeVerifier,
+      });
+      credential = definition.oauth!.credential(tokens, client);
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+      throw new AppError(
+        'invalid_request',
+        `Chorus could not finish signing in to ${definition.metadata.name}: ${error.message}`,
+        { details: { kind: error.kind } },
+      );
+    }
+    const data = { via: 'oauth' };
+    if (flow.channelId) {
+      const channel = await this.get(access, flow.channelId);
+      return {
+        channel: await this.replaceCredential(access, actor, channel, credential, data),
+        workspaceId: flow.workspaceId,
+      };
+    }
+    return {
+      channel: await this.create(access, actor, network, credential, flow.name, data),
+      workspaceId: flow.workspaceId,
+    };
+  }
+
+  /** Drops sign-ins nobody finished, with their encrypted verifiers. */
+  async purgeExpiredFlows(): Promise<number> {
+    const secrets = await this.deps.oauth.deleteExpiredFlows(this.deps.clock.now());
+    for (const id of secrets) await this.deps.vault.remove(id);
+    return secrets.length;
   }
 
   async disconnect(access: WorkspaceAccess, channelId: string, actor: Actor): Promise<void> {
@@ -237,7 +542,7 @@ export class ChannelsService {
     return createAdapter(
       channel.network,
       JSON.parse(plaintext) as unknown,
-      this.adapterDeps(this.sessionStore(channel)),
+      this.adapterDeps(this.sessionStore(channel), channel.id),
     );
   }
 

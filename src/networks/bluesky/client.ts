@@ -1,7 +1,7 @@
 import type { AdapterDeps } from '../contract.js';
 import { NetworkError } from '../errors.js';
 import { mapTransportError } from '../http-errors.js';
-import { mapXrpcError } from './errors.js';
+import { mapXrpcError, quotaFromRateLimitHeaders } from './errors.js';
 import { Session } from './schemas.js';
 
 export interface BlueskyCredential {
@@ -117,6 +117,8 @@ export class BlueskyClient {
       .catch((error: unknown) => {
         throw mapTransportError('bluesky', error);
       });
+    const quota = quotaFromRateLimitHeaders(res.headers);
+    if (quota) this.deps.onQuota?.(quota);
     let parsed: unknown;
     try {
       parsed = res.body.length > 0 ? JSON.parse(res.body.toString('utf8')) : undefined;

@@ -1,7 +1,31 @@
+import type { QuotaSnapshot } from '../contract.js';
 import { NetworkError, kindForStatus } from '../errors.js';
 import { XrpcError } from './schemas.js';
 
 const ID = 'bluesky';
+
+const WINDOWS: Record<number, string> = { 300: '5 minutes', 3600: 'hour', 86400: 'day' };
+
+/**
+ * The budget a PDS reports on rate-limited routes (RateLimit-Limit, -Remaining, -Reset in epoch seconds,
+ * -Policy "limit;w=seconds"; https://docs.bsky.app/docs/advanced-guides/rate-limits). Writes cost points
+ * (create 3, update 2, delete 1), so the budget is in points.
+ */
+export function quotaFromRateLimitHeaders(headers: Record<string, string>): QuotaSnapshot | undefined {
+  const limit = Number(headers['ratelimit-limit']);
+  const remaining = Number(headers['ratelimit-remaining']);
+  if (!headers['ratelimit-limit'] || !Number.isInteger(limit) || !Number.isInteger(remaining))
+    return undefined;
+  const reset = Number(headers['ratelimit-reset']);
+  const window = Number(/;\s*w=(\d+)/.exec(headers['ratelimit-policy'] ?? '')?.[1]);
+  const per = WINDOWS[window] ?? (Number.isFinite(window) && window > 0 ? `${window} seconds` : undefined);
+  return {
+    limit,
+    remaining,
+    resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : null,
+    scope: per ? `points per ${per}` : 'points',
+  };
+}
 
 /**
  * XRPC errors mapped by status and the `error` name in the body (https://atproto.com/specs/xrpc#error-responses),

@@ -2,15 +2,12 @@ import type { AdapterDeps, NetworkLimits } from '../contract.js';
 import { EgressError } from '../../egress/safe-fetch.js';
 import { NetworkError } from '../errors.js';
 import { mapTransportError } from '../http-errors.js';
-import { mapMastodonError, rateLimitReset } from './errors.js';
+import { OAuth2Session } from '../oauth2.js';
+import type { MastodonCredential } from './credential.js';
+import { mapMastodonError, quotaFromHeaders, rateLimitReset } from './errors.js';
+import { mastodonOAuthClient } from './oauth.js';
 import { MASTODON_LIMITS, MASTODON_POLL_LIMITS, limitsFromInstance, type PollLimits } from './limits.js';
 import { InstanceV2, parseBody } from './schemas.js';
-
-export interface MastodonCredential {
-  /** The server's origin, e.g. https://mastodon.social. */
-  instance: string;
-  accessToken: string;
-}
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -60,12 +57,39 @@ export class MastodonClient {
   #domain: string;
   #username: string | undefined;
   readonly #exhausted = new Map<Bucket, Date>();
+  /** For a channel connected by signing in: its tokens, refreshed ahead of expiry if they expire. */
+  readonly #session: OAuth2Session | undefined;
 
   constructor(
-    private readonly credential: MastodonCredential,
+    private readonly credential: Pick<MastodonCredential, 'instance' | 'accessToken'> &
+      Partial<Pick<MastodonCredential, 'oauth'>>,
     private readonly deps: AdapterDeps,
   ) {
     this.#domain = new URL(credential.instance).host;
+    const grant = credential.oauth;
+    if (grant && deps.sessions) {
+      this.#session = new OAuth2Session(
+        mastodonOAuthClient(credential.instance, grant, ''),
+        { http: deps.http, clock: deps.clock, store: deps.sessions },
+        {
+          accessToken: credential.accessToken,
+          refreshToken: grant.refreshToken,
+          expiresAt: grant.expiresAt,
+          scope: grant.scope,
+        },
+      );
+    }
+  }
+
+  private accessToken(): Promise<string> {
+    return this.#session ? this.#session.accessToken() : Promise.resolve(this.credential.accessToken);
+  }
+
+  /** When the access token stops working, if it ever does. */
+  async tokenExpiresAt(): Promise<Date | undefined> {
+    if (this.#session) return this.#session.expiresAt();
+    const at = this.credential.oauth?.expiresAt;
+    return at ? new Date(at) : undefined;
   }
 
   /** The server's limits once read, Mastodon's defaults before. */
@@ -120,7 +144,7 @@ export class MastodonClient {
     method: Method,
     path: string,
     options: CallOptions = {},
-  ): Promise<{ status: number; body: unknown }> {
+  ): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
     const bucket = options.anonymous ? undefined : bucketOf(method, path);
     if (bucket) this.refuseIfExhausted(bucket);
     const url = new URL(path, this.credential.instance);
@@ -128,7 +152,7 @@ export class MastodonClient {
       for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, item);
     }
     const headers: Record<string, string> = { 'user-agent': 'Chorus', accept: 'application/json' };
-    if (!options.anonymous) headers.authorization = `Bearer ${this.credential.accessToken}`;
+    if (!options.anonymous) headers.authorization = `Bearer ${await this.accessToken()}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     let body: string | Uint8Array | undefined;
     if (options.json !== undefined) {
@@ -155,8 +179,11 @@ export class MastodonClient {
     if (bucket && (res.status === 429 || res.headers['x-ratelimit-remaining'] === '0')) {
       this.#exhausted.set(bucket, rateLimitReset(res.headers, now));
     }
+    const quota = bucket ? quotaFromHeaders(res.headers) : undefined;
+    if (quota) this.deps.onQuota?.(quota);
     const parsed = safeJson(res.body);
-    if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed };
+    if (res.status >= 200 && res.status < 300)
+      return { status: res.status, body: parsed, headers: res.headers };
     throw mapMastodonError(res.status, parsed, res.headers, now, this.account);
   }
 

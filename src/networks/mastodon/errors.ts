@@ -1,3 +1,4 @@
+import type { QuotaSnapshot } from '../contract.js';
 import { NetworkError, kindForStatus, retryAfter } from '../errors.js';
 import { ErrorBody } from './schemas.js';
 
@@ -14,6 +15,24 @@ export function rateLimitReset(headers: Record<string, string>, now: Date): Date
   const reset = Date.parse(headers['x-ratelimit-reset'] ?? '');
   if (!Number.isNaN(reset)) return new Date(reset);
   return retryAfter(headers['retry-after'], now) ?? new Date(now.getTime() + 5 * 60_000);
+}
+
+/**
+ * The budget a response reports (https://docs.joinmastodon.org/api/rate-limits/): "the one you are closest
+ * to exceeding", so the scope is named for what it is, whichever budget that is.
+ */
+export function quotaFromHeaders(headers: Record<string, string>): QuotaSnapshot | undefined {
+  const limit = Number(headers['x-ratelimit-limit']);
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  if (!headers['x-ratelimit-limit'] || !Number.isInteger(limit) || !Number.isInteger(remaining))
+    return undefined;
+  const reset = Date.parse(headers['x-ratelimit-reset'] ?? '');
+  return {
+    limit,
+    remaining,
+    resetAt: Number.isNaN(reset) ? null : new Date(reset),
+    scope: 'requests (the budget closest to running out)',
+  };
 }
 
 /**

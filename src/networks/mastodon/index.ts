@@ -1,42 +1,19 @@
-import { z } from 'zod';
 import type { NetworkDefinition } from '../contract.js';
-import { MastodonClient, type MastodonCredential } from './client.js';
+import { MastodonClient } from './client.js';
+import { MastodonCredentialSchema, type MastodonCredential } from './credential.js';
+import { mastodonOAuth } from './oauth.js';
 import { mastodonInbox } from './inbox.js';
 import { MASTODON_LIMITS } from './limits.js';
 import { mastodonPublisher } from './publish.js';
 import { mastodonMetrics, mastodonProfile, mastodonSearch } from './read.js';
 import { Account, parseBody } from './schemas.js';
+import { quotaFromHeaders } from './errors.js';
 
 /**
- * Mastodon (and servers speaking its REST API), connected with the server's address and an access token
- * pasted from Preferences → Development. Registering Chorus as an OAuth application and the authorization
- * code flow (https://docs.joinmastodon.org/client/token/) are not built yet: a person creates the token.
- * Verified against a loopback stand-in answering with the documented entities (fixtures/), in
- * src/networks/mastodon/mastodon.test.ts.
+ * Mastodon (and servers speaking its REST API): connected by signing in on the person's server (OAuth
+ * with PKCE, oauth.ts) or with an access token pasted from Preferences → Development. Verified against a
+ * loopback stand-in answering with the documented entities (fixtures/), in src/networks/mastodon/*.test.ts.
  */
-const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])$/;
-
-const Credential = z.strictObject({
-  instance: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim()) ? `https://${v.trim()}` : v,
-      z.url({
-        protocol: /^https?$/,
-        error: 'Enter the address of the Mastodon server, for example https://mastodon.social',
-      }),
-    )
-    .refine((u) => {
-      const url = new URL(u);
-      return url.protocol === 'https:' || LOOPBACK.test(url.hostname);
-    }, 'The Mastodon server address must start with https://')
-    .transform((u) => new URL(u).origin),
-  accessToken: z
-    .string()
-    .trim()
-    .min(20, 'Paste the access token from Mastodon → Preferences → Development → your application.'),
-});
-
 export type { MastodonCredential };
 
 export const mastodonNetwork: NetworkDefinition<MastodonCredential> = {
@@ -65,7 +42,8 @@ export const mastodonNetwork: NetworkDefinition<MastodonCredential> = {
     },
     verification: 'fixtures',
   },
-  parseCredential: (input) => Credential.parse(input),
+  parseCredential: (input) => MastodonCredentialSchema.parse(input),
+  oauth: mastodonOAuth,
   create(credential, deps) {
     const client = new MastodonClient(credential, deps);
     const publisher = mastodonPublisher(client);
@@ -77,13 +55,17 @@ export const mastodonNetwork: NetworkDefinition<MastodonCredential> = {
       },
       async checkHealth() {
         await client.loadLimits();
-        const me = parseBody(
-          Account,
-          await client.call('GET', '/api/v1/accounts/verify_credentials'),
-          'GET /api/v1/accounts/verify_credentials',
-        );
+        const res = await client.request('GET', '/api/v1/accounts/verify_credentials');
+        const me = parseBody(Account, res.body, 'GET /api/v1/accounts/verify_credentials');
         client.username = me.username;
-        return { ok: true, account: `@${me.username}@${client.domain}` };
+        const quota = quotaFromHeaders(res.headers);
+        const expiresAt = await client.tokenExpiresAt();
+        return {
+          ok: true,
+          account: `@${me.username}@${client.domain}`,
+          ...(quota ? { quota } : {}),
+          ...(expiresAt ? { expiresAt } : {}),
+        };
       },
       publisher,
       inbox: mastodonInbox(client, publisher),

@@ -92,3 +92,41 @@ describe('mastodon errors', () => {
     expect(t.env.violations).toEqual([]);
   });
 });
+
+describe('mastodon request budget', () => {
+  it('reports the X-RateLimit budget on the health check and on every request', async () => {
+    const seen: { remaining: number; limit: number }[] = [];
+    const adapter = t.adapter({ ...t.env.deps, onQuota: (q) => seen.push(q) });
+    const reset = new Date(Date.now() + 120_000);
+    t.standIn.answerNext('GET /api/v1/accounts/verify_credentials', {
+      status: 200,
+      headers: {
+        'x-ratelimit-limit': '300',
+        'x-ratelimit-remaining': '287',
+        'x-ratelimit-reset': reset.toISOString(),
+      },
+      body: { ...fixture('account'), username: 'acme' },
+    });
+    const health = await adapter.checkHealth();
+    expect(health.quota).toEqual({
+      limit: 300,
+      remaining: 287,
+      resetAt: reset,
+      scope: 'requests (the budget closest to running out)',
+    });
+    await adapter.publisher!.publish({ idempotencyKey: 'quota-1', text: 'counted' });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toMatchObject({ limit: 300 });
+  });
+
+  it('reports nothing when a server sends no budget headers', async () => {
+    const seen: unknown[] = [];
+    t.standIn.answerNext('GET /api/v1/accounts/verify_credentials', {
+      status: 200,
+      headers: { 'x-ratelimit-limit': '', 'x-ratelimit-remaining': '', 'x-ratelimit-reset': '' },
+      body: { ...fixture('account'), username: 'acme' },
+    });
+    const health = await t.adapter({ ...t.env.deps, onQuota: (q) => seen.push(q) }).checkHealth();
+    expect(health.quota).toBeUndefined();
+  });
+});

@@ -13,6 +13,36 @@ const STATUS_CLASSES: Record<ChannelStatus, string> = {
   disconnected: 'badge badge-disconnected',
 };
 
+/** Token expiry and the remaining request budget, where the network tells them. */
+function ChannelHealth({ channel }: { channel: Channel }) {
+  if (channel.status === 'disconnected') return null;
+  const expiresAt = channel.tokenExpiresAt;
+  const expired = expiresAt !== null && Date.parse(expiresAt) <= Date.now();
+  const quota = channel.quota;
+  if (!expiresAt && !quota) return null;
+  return (
+    <ul className="channel-health">
+      {expiresAt ? (
+        <li>
+          {expired ? 'Access expired' : 'Access renews before'}{' '}
+          <time dateTime={expiresAt}>{formatDateTime(expiresAt)}</time>
+        </li>
+      ) : null}
+      {quota ? (
+        <li>
+          {quota.remaining} of {quota.limit} {quota.scope} left
+          {quota.resetAt ? (
+            <>
+              {' '}
+              until <time dateTime={quota.resetAt}>{formatDateTime(quota.resetAt)}</time>
+            </>
+          ) : null}
+        </li>
+      ) : null}
+    </ul>
+  );
+}
+
 interface ChannelRowProps {
   channel: Channel;
   networkName: string;
@@ -46,6 +76,7 @@ export function ChannelRow({
       <td data-label="Account">{channel.account ?? <span className="muted">—</span>}</td>
       <td data-label="Status" className="channel-status">
         <span className={STATUS_CLASSES[channel.status]}>{STATUS_LABELS[channel.status]}</span>
+        <ChannelHealth channel={channel} />
         {channel.lastError ? (
           <p className="channel-error">
             <span className="channel-error-label">

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -27,6 +27,17 @@ export function ChannelsPage({ workspace }: { workspace: Workspace }) {
   );
   const networks = useAsync((signal) => api.networks(signal).then((r) => r.networks), []);
   const [status, setStatus] = useState('');
+  // Coming back from signing in on a network: say which channel is now connected, then tidy the address.
+  const [connectedId] = useState(() => new URLSearchParams(window.location.search).get('connected'));
+  useEffect(() => {
+    if (connectedId) window.history.replaceState(null, '', window.location.pathname);
+  }, [connectedId]);
+  const justConnected = connectedId
+    ? channels.data?.find((channel) => channel.id === connectedId)
+    : undefined;
+  useEffect(() => {
+    if (justConnected) setStatus(`${justConnected.name} is connected.`);
+  }, [justConnected]);
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [reconnectingId, setReconnectingId] = useState<string | null>(null);
   const action = useAction({ exclusive: false });

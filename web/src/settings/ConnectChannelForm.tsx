@@ -7,6 +7,12 @@ import { StatusMessage } from '../components/StatusMessage.js';
 import { useAction } from '../hooks.js';
 import type { Channel, ChannelCredential, ConnectChannelInput, NetworkInfo, Workspace } from '../types.js';
 import { CredentialFields, credentialFrom, withoutSecrets } from './CredentialFields.js';
+import { ConnectMethodChoice, defaultMethod, type ConnectMethod } from './ConnectMethod.js';
+
+/** Sends the browser to the network's sign-in page; Chorus continues at /oauth/callback. */
+export function goTo(url: string): void {
+  window.location.assign(url);
+}
 
 interface ConnectChannelFormProps {
   workspace: Workspace;
@@ -21,9 +27,12 @@ export function ConnectChannelForm({ workspace, networks, onConnected }: Connect
   const [status, setStatus] = useState('');
   const { busy, error, setError, run } = useAction();
   const network = networks.find((candidate) => candidate.id === networkId);
+  const [method, setMethod] = useState<ConnectMethod>(defaultMethod(network));
+  const signIn = method === 'signin' && !!network?.oauth;
 
   function chooseNetwork(id: string): void {
     setNetworkId(id);
+    setMethod(defaultMethod(networks.find((candidate) => candidate.id === id)));
     setValues({});
     setError(null);
   }
@@ -32,6 +41,19 @@ export function ConnectChannelForm({ workspace, networks, onConnected }: Connect
     event.preventDefault();
     if (!network || busy) return;
     setStatus('');
+    if (signIn) {
+      const fields = credentialFrom(network, values, network.oauth?.fields);
+      void run(async () => {
+        const { authorizeUrl } = await api.startChannelSignIn(workspace.id, {
+          network: network.id,
+          fields,
+          ...(name.trim() ? { name: name.trim() } : {}),
+        });
+        setStatus(`Opening ${network.name}…`);
+        goTo(authorizeUrl);
+      });
+      return;
+    }
     const input: ConnectChannelInput = { network: network.id, credential: credentialFrom(network, values) };
     if (name.trim()) input.name = name.trim();
     // The secrets now live only in the request; the form keeps what the user can see again.
@@ -62,12 +84,24 @@ export function ConnectChannelForm({ workspace, networks, onConnected }: Connect
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
-      {network ? <CredentialFields network={network} values={values} onChange={setValues} /> : null}
+      {network ? (
+        <ConnectMethodChoice
+          network={network}
+          value={method}
+          onChange={(next) => {
+            setMethod(next);
+            setError(null);
+          }}
+        />
+      ) : null}
+      {network ? (
+        <CredentialFields network={network} values={values} onChange={setValues} signIn={signIn} />
+      ) : null}
       <ErrorAlert error={error} />
       <StatusMessage>{status}</StatusMessage>
       <div>
         <button type="submit" aria-disabled={busy || undefined}>
-          {busy ? 'Connecting…' : 'Connect channel'}
+          {busy ? 'Connecting…' : signIn ? `Continue to ${network?.name ?? 'sign in'}` : 'Connect channel'}
         </button>
       </div>
     </form>

@@ -5,9 +5,13 @@ import type { ChannelCredential, NetworkCredentialField, NetworkInfo } from '../
 const MULTILINE_FIELDS = new Set(['template']);
 
 /** The credential to send: every filled-in field, trimmed; empty optional fields are left out. */
-export function credentialFrom(network: NetworkInfo, values: ChannelCredential): ChannelCredential {
+export function credentialFrom(
+  network: NetworkInfo,
+  values: ChannelCredential,
+  fields: NetworkCredentialField[] = network.auth.fields,
+): ChannelCredential {
   const credential: ChannelCredential = {};
-  for (const field of network.auth.fields) {
+  for (const field of fields) {
     const value = values[field.name]?.trim() ?? '';
     if (value) credential[field.name] = value;
   }
@@ -15,9 +19,13 @@ export function credentialFrom(network: NetworkInfo, values: ChannelCredential):
 }
 
 /** The values with every secret field emptied, so secrets do not stay in memory after a submit. */
-export function withoutSecrets(network: NetworkInfo, values: ChannelCredential): ChannelCredential {
+export function withoutSecrets(
+  network: NetworkInfo,
+  values: ChannelCredential,
+  fields: NetworkCredentialField[] = network.auth.fields,
+): ChannelCredential {
   const kept: ChannelCredential = {};
-  for (const field of network.auth.fields) {
+  for (const field of fields) {
     const value = values[field.name];
     if (!field.secret && value !== undefined) kept[field.name] = value;
   }
@@ -28,10 +36,13 @@ interface CredentialFieldsProps {
   network: NetworkInfo;
   values: ChannelCredential;
   onChange: (values: ChannelCredential) => void;
+  /** Signing in asks only the network's sign-in fields (a Mastodon server address), nothing secret. */
+  signIn?: boolean;
 }
 
 /** One input per credential field the network asks for, with a link to the network's own instructions. */
-export function CredentialFields({ network, values, onChange }: CredentialFieldsProps) {
+export function CredentialFields({ network, values, onChange, signIn = false }: CredentialFieldsProps) {
+  const fields = signIn ? (network.oauth?.fields ?? []) : network.auth.fields;
   function field(item: NetworkCredentialField) {
     const common = {
       label: item.label,
@@ -62,6 +73,19 @@ export function CredentialFields({ network, values, onChange }: CredentialFields
     );
   }
 
+  if (signIn) {
+    return (
+      <fieldset className="stack">
+        <legend>Sign in with {network.name}</legend>
+        <p className="hint">
+          Chorus sends you to {network.name} to approve access, then brings you back here. Your password stays
+          with {network.name}; Chorus keeps only the access it is granted, encrypted.
+        </p>
+        {fields.map(field)}
+      </fieldset>
+    );
+  }
+
   return (
     <fieldset className="stack">
       <legend>{network.name} credential</legend>
@@ -74,7 +98,7 @@ export function CredentialFields({ network, values, onChange }: CredentialFields
           How to set it up<span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       </p>
-      {network.auth.fields.map(field)}
+      {fields.map(field)}
     </fieldset>
   );
 }

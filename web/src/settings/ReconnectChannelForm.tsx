@@ -5,6 +5,8 @@ import { ErrorAlert } from '../components/ErrorAlert.js';
 import { useAction } from '../hooks.js';
 import type { Channel, ChannelCredential, NetworkInfo, Workspace } from '../types.js';
 import { CredentialFields, credentialFrom, withoutSecrets } from './CredentialFields.js';
+import { goTo } from './ConnectChannelForm.js';
+import { ConnectMethodChoice, defaultMethod, type ConnectMethod } from './ConnectMethod.js';
 
 interface ReconnectChannelFormProps {
   workspace: Workspace;
@@ -27,6 +29,9 @@ export function ReconnectChannelForm({
   const [values, setValues] = useState<ChannelCredential>({});
   const { busy, error, run } = useAction();
   const network = networks?.find((candidate) => candidate.id === channel.network);
+  const [chosen, setChosen] = useState<ConnectMethod | null>(null);
+  const method = chosen ?? defaultMethod(network);
+  const signIn = method === 'signin' && !!network?.oauth;
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -35,6 +40,18 @@ export function ReconnectChannelForm({
   function submit(event: SubmitEvent<HTMLFormElement>): void {
     event.preventDefault();
     if (!network || busy) return;
+    if (signIn) {
+      const fields = credentialFrom(network, values, network.oauth?.fields);
+      void run(async () => {
+        const { authorizeUrl } = await api.startChannelSignIn(workspace.id, {
+          network: network.id,
+          channelId: channel.id,
+          fields,
+        });
+        goTo(authorizeUrl);
+      });
+      return;
+    }
     const credential = credentialFrom(network, values);
     setValues(withoutSecrets(network, values));
     void run(async () => {
@@ -58,14 +75,16 @@ export function ReconnectChannelForm({
       {network ? (
         <form onSubmit={submit} noValidate className="stack">
           <p className="lead">
-            Enter a new credential for this {network.name} channel. The old one is replaced only once the new
-            one works.
+            {signIn
+              ? `Sign in to ${network.name} again for this channel. The old access is replaced only once the new one works.`
+              : `Enter a new credential for this ${network.name} channel. The old one is replaced only once the new one works.`}
           </p>
-          <CredentialFields network={network} values={values} onChange={setValues} />
+          <ConnectMethodChoice network={network} value={method} onChange={setChosen} />
+          <CredentialFields network={network} values={values} onChange={setValues} signIn={signIn} />
           <ErrorAlert error={error} />
           <div className="actions">
             <button type="submit" aria-disabled={busy || undefined}>
-              {busy ? 'Reconnecting…' : 'Reconnect channel'}
+              {busy ? 'Reconnecting…' : signIn ? `Continue to ${network.name}` : 'Reconnect channel'}
             </button>
             <button type="button" className="button-secondary" onClick={onCancel}>
               Cancel

@@ -1,4 +1,5 @@
 import { NotFoundView } from '../pages/NotFoundPage.js';
+import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
 import {
   can,
@@ -16,7 +17,7 @@ import { AppShell } from './AppShell.js';
 import { NoWorkspacePage } from './NoWorkspacePage.js';
 import { WorkspaceMissing } from './WorkspaceMissing.js';
 
-/** Routes of the logged-in app: `/` and `/w/:workspaceId/...`. */
+/** Routes of the logged-in app: `/`, `/oauth/callback` and `/w/:workspaceId/...`. */
 export function AppRoutes() {
   const { me } = useSession();
   const { pathname } = useLocation();
@@ -28,6 +29,14 @@ export function AppRoutes() {
     return (
       <AppShell workspace={undefined}>
         <NoWorkspacePage />
+      </AppShell>
+    );
+  }
+
+  if (segments.length === 2 && segments[0] === 'oauth' && segments[1] === 'callback') {
+    return (
+      <AppShell workspace={undefined}>
+        <OAuthCallbackPage />
       </AppShell>
     );
   }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,6 +60,138 @@ export async function startMastodonStandIn() {
   const idempotency = new Map<string, string>();
   const media = new Map<string, any>();
   const state = { asyncMedia: false };
+  /**
+   * The OAuth side (https://docs.joinmastodon.org/methods/apps/, https://docs.joinmastodon.org/methods/oauth/):
+   * registered apps, authorization codes bound to their PKCE challenge, and the tokens in force. Real
+   * Mastodon issues tokens that never expire; `expiresIn` makes it issue expiring tokens with rotating
+   * refresh tokens, as other OAuth servers do, to exercise refreshing.
+   */
+  const oauth = {
+    apps: new Map<string, { secret: string; redirectUris: string[]; scopes: string[] }>(),
+    codes: new Map<
+      string,
+      { clientId: string; redirectUri: string; challenge: string | null; scope: string; used: boolean }
+    >(),
+    tokens: new Set<string>([GOOD_TOKEN]),
+    refresh: new Map<string, { clientId: string; scope: string }>(),
+    expiresIn: undefined as number | undefined,
+    denyNext: false,
+  };
+  const token = () => randomBytes(32).toString('base64url');
+  function issue(clientId: string, scope: string) {
+    const access = token();
+    oauth.tokens.add(access);
+    const body: Record<string, unknown> = {
+      access_token: access,
+      token_type: 'Bearer',
+      scope,
+      created_at: Math.floor(Date.now() / 1000),
+    };
+    if (oauth.expiresIn) {
+      const refresh = token();
+      oauth.refresh.set(refresh, { clientId, scope });
+      Object.assign(body, { expires_in: oauth.expiresIn, refresh_token: refresh });
+    }
+    return body;
+  }
+  const form = (req: SeenRequest): URLSearchParams =>
+    String(req.headers['content-type']).startsWith('application/json')
+      ? new URLSearchParams(JSON.parse(req.body.toString('utf8')) as Record<string, string>)
+      : new URLSearchParams(req.body.toString('utf8'));
+  function oauthRoute(req: SeenRequest): Canned | undefined {
+    const [method, path] = [req.method, req.path];
+    if (method === 'POST' && path === '/api/v1/apps') {
+      const f = form(req);
+      const redirectUris = (f.get('redirect_uris') ?? '').split(/\s+/).filter(Boolean);
+      if (!f.get('client_name') || redirectUris.length === 0)
+        return { status: 422, body: { error: "Validation failed: Application name can't be blank" } };
+      const clientId = token();
+      const secret = token();
+      const scopes = (f.get('scopes') ?? 'read').split(/\s+/);
+      oauth.apps.set(clientId, { secret, redirectUris, scopes });
+      return {
+        status: 200,
+        body: {
+          id: String(nextId++),
+          name: f.get('client_name'),
+          website: f.get('website'),
+          scopes,
+          redirect_uris: redirectUris,
+          redirect_uri: redirectUris.join('\n'),
+          client_id: clientId,
+          client_secret: secret,
+          client_secret_expires_at: 0,
+        },
+      };
+    }
+    if (method === 'GET' && path === '/oauth/authorize') {
+      // A person signed in as @acme presses Authorize (or Deny) on the consent page.
+      const app = oauth.apps.get(q(req, 'client_id'));
+      const redirectUri = q(req, 'redirect_uri');
+      if (!app || !app.redirectUris.includes(redirectUri) || q(req, 'response_type') !== 'code')
+        return { status: 400, body: { error: 'invalid_request' } };
+      const back = new URL(redirectUri);
+      back.searchParams.set('state', q(req, 'state'));
+      if (oauth.denyNext) {
+        oauth.denyNext = false;
+        back.searchParams.set('error', 'access_denied');
+        back.searchParams.set(
+          'error_description',
+          'The resource owner or authorization server denied the request.',
+        );
+      } else {
+        const method = req.query.get('code_challenge_method');
+        if (req.query.get('code_challenge') && method !== 'S256')
+          return { status: 400, body: { error: 'invalid_request' } };
+        const code = token();
+        oauth.codes.set(code, {
+          clientId: q(req, 'client_id'),
+          redirectUri,
+          challenge: req.query.get('code_challenge'),
+          scope: q(req, 'scope') || 'read',
+          used: false,
+        });
+        back.searchParams.set('code', code);
+      }
+      return { status: 302, headers: { location: back.toString() } };
+    }
+    if (method === 'POST' && path === '/oauth/token') {
+      const f = form(req);
+      const clientId = f.get('client_id') ?? '';
+      const app = oauth.apps.get(clientId);
+      const invalid = (error: string, status = 400): Canned => ({
+        status,
+        body: { error, error_description: `stand-in: ${error}` },
+      });
+      if (!app || f.get('client_secret') !== app.secret) return invalid('invalid_client', 401);
+      if (f.get('grant_type') === 'authorization_code') {
+        const grant = oauth.codes.get(f.get('code') ?? '');
+        if (
+          !grant ||
+          grant.used ||
+          grant.clientId !== clientId ||
+          grant.redirectUri !== f.get('redirect_uri')
+        )
+          return invalid('invalid_grant');
+        grant.used = true;
+        if (grant.challenge) {
+          const proof = createHash('sha256')
+            .update(f.get('code_verifier') ?? '')
+            .digest('base64url');
+          if (proof !== grant.challenge) return invalid('invalid_grant');
+        }
+        return { status: 200, body: issue(clientId, grant.scope) };
+      }
+      if (f.get('grant_type') === 'refresh_token') {
+        const held = oauth.refresh.get(f.get('refresh_token') ?? '');
+        if (!held || held.clientId !== clientId) return invalid('invalid_grant');
+        oauth.refresh.delete(f.get('refresh_token') ?? '');
+        return { status: 200, body: issue(clientId, held.scope) };
+      }
+      return invalid('unsupported_grant_type');
+    }
+    return undefined;
+  }
 
   const q = (req: SeenRequest, name: string) => req.query.get(name) ?? '';
   function route(req: SeenRequest): Canned {
@@ -66,7 +199,9 @@ export async function startMastodonStandIn() {
     const notFound: Canned = { status: 404, body: { error: 'Record not found' } };
     const [method, path] = [req.method, req.path];
     if (method === 'GET' && path === '/api/v2/instance') return ok(instance);
-    if (req.headers.authorization !== `Bearer ${GOOD_TOKEN}`)
+    const signIn = oauthRoute(req);
+    if (signIn) return signIn;
+    if (!oauth.tokens.has(String(req.headers.authorization).replace(/^Bearer /, '')))
       return { status: 401, body: { error: 'The access token is invalid' } };
     if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') return ok(me);
     if (method === 'POST' && path === '/api/v2/media') {
@@ -206,6 +341,9 @@ export async function startMastodonStandIn() {
     requests,
     instance,
     state,
+    oauth,
+    /** Lets a token stop working, as when the person revokes the app on their server. */
+    revoke: (accessToken: string) => oauth.tokens.delete(accessToken),
     /** Texts of the statuses created, in order. */
     created,
     /** Requests matching "METHOD /path" (a prefix). */
