@@ -11,7 +11,7 @@ describe('a Bluesky channel on a real local network', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    net = await startBlueskyNetwork();
+    net = await startBlueskyNetwork({ rateLimits: true });
     carol = await net.account('carol');
     proxy = await startFaultProxy(net.pdsUrl);
     h = await createHarness('pglite', { env: { EGRESS_ALLOW_PRIVATE: 'true' } });
@@ -73,5 +73,10 @@ describe('a Bluesky channel on a real local network', () => {
     const tested = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels/${channel.id}/test`);
     expect(tested.body.channel.status).toBe('connected');
     expect(logins()).toBe(1);
+    // The PDS (rate limits on, as on bsky.social) reported its budget on the writes; the channel shows it.
+    const quota = tested.body.channel.quota;
+    expect(quota).toMatchObject({ scope: expect.stringMatching(/^points per /) });
+    expect(quota.remaining).toBeLessThan(quota.limit);
+    expect(Date.parse(quota.resetAt)).toBeGreaterThan(Date.now());
   });
 });

@@ -15,7 +15,11 @@ export interface LocalAccount {
   appPassword: string;
 }
 
-export async function startBlueskyNetwork() {
+/**
+ * `rateLimits` turns on the PDS's own rate limiting (in memory), as on bsky.social, so its RateLimit-*
+ * headers can be read; off by default, since the suites log in and create accounts more often than a person.
+ */
+export async function startBlueskyNetwork(options: { rateLimits?: boolean } = {}) {
   const tmp = mkdtempSync(path.join(process.env.CHORUS_TEST_TMP ?? os.tmpdir(), 'bsky-'));
   process.env.TMPDIR = tmp;
   process.env.REDIS_HOST ??= '127.0.0.1:6379';
@@ -24,6 +28,7 @@ export async function startBlueskyNetwork() {
   const network = await TestNetwork.create({
     dbPostgresUrl: process.env.BSKY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     dbPostgresSchema: `chorus_bsky_${letters}`,
+    ...(options.rateLimits ? { pds: { rateLimitsEnabled: true } } : {}),
   });
   const pds = network.pds.url;
 

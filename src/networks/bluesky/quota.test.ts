@@ -3,8 +3,8 @@ import { quotaFromRateLimitHeaders } from './errors.js';
 
 /**
  * The PDS rate-limit headers as @atproto/xrpc-server sets them (RateLimit-Limit, -Remaining, -Reset in
- * epoch seconds, -Policy "limit;w=seconds"). The local network runs with rate limits off, so these are
- * checked against the header format rather than a live PDS.
+ * epoch seconds, -Policy "limit;w=seconds"). test/peers/bluesky-channel.test.ts reads them from a real
+ * local PDS with rate limits on; this covers the windows and malformed headers it does not produce.
  */
 describe('bluesky request budget', () => {
   it('reads the points budget and its window', () => {
