@@ -168,6 +168,81 @@ export interface OAuthFlowsTable {
   created_at: CreatedAt;
 }
 
+export interface PostsTable {
+  id: string;
+  workspace_id: string;
+  body: string;
+  approved: Generated<boolean>;
+  scheduled_at: Timestamp | null;
+  schedule_local: string | null;
+  schedule_zone: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface PostVariantsTable {
+  id: string;
+  post_id: string;
+  channel_id: string;
+  body: string | null;
+  thread: ColumnType<string[], string, string>;
+  options: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export type DeliveryState =
+  'scheduled' | 'sending' | 'published' | 'failed' | 'unconfirmed' | 'paused' | 'cancelled';
+
+export interface DeliveriesTable {
+  id: string;
+  workspace_id: string;
+  post_id: string;
+  variant_id: string;
+  channel_id: string;
+  state: DeliveryState;
+  state_reason: string | null;
+  due_at: Timestamp;
+  next_attempt_at: Timestamp | null;
+  idempotency_key: string;
+  attempts: Generated<number>;
+  sending_since: Timestamp | null;
+  first_sent_at: Timestamp | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  published_at: Timestamp | null;
+  lateness_ms: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  updated_at: Timestamp;
+}
+
+export type AttemptOutcome =
+  'published' | 'failed' | 'retry' | 'unconfirmed' | 'reconciled_published' | 'reconciled_absent' | 'held';
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  number: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  request: ColumnType<Record<string, unknown>, string, string>;
+  outcome: AttemptOutcome | null;
+  error_kind: string | null;
+  error_message: string | null;
+  remote_id: string | null;
+  remote_url: string | null;
+}
+
+export interface PublishingPausesTable {
+  id: string;
+  scope: 'global' | 'workspace' | 'channel';
+  scope_id: string | null;
+  reason: string | null;
+  paused_by: string | null;
+  paused_at: CreatedAt;
+}
+
 export interface SchemaMigrationsTable {
   id: string;
   applied_at: Generated<Date>;
@@ -189,6 +264,11 @@ export interface DB {
   channels: ChannelsTable;
   oauth_clients: OAuthClientsTable;
   oauth_flows: OAuthFlowsTable;
+  posts: PostsTable;
+  post_variants: PostVariantsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  publishing_pauses: PublishingPausesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -209,4 +289,9 @@ export const DATA_TABLES = [
   'channels',
   'oauth_clients',
   'oauth_flows',
+  'posts',
+  'post_variants',
+  'deliveries',
+  'delivery_attempts',
+  'publishing_pauses',
 ] as const satisfies readonly (keyof DB)[];

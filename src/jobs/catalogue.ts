@@ -24,6 +24,30 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 1800,
     retryLimit: 1,
   },
+  'deliveries.publish.v1': {
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    description:
+      'Sends one delivery when it is due: claims it (one conditional update), publishes, records the outcome. Never retried by the engine: the delivery decides.',
+    expireInSeconds: 300,
+    retryLimit: 0,
+    batchSize: 25,
+  },
+  'deliveries.reconcile.v1': {
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    description:
+      'Settles a delivery whose outcome is unknown: finds the post by its key, or re-sends only where that cannot duplicate.',
+    expireInSeconds: 300,
+    retryLimit: 0,
+    batchSize: 10,
+  },
+  'deliveries.sweep.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Every minute: picks up overdue deliveries, turns deliveries stuck in sending into unconfirmed, restarts stalled settling.',
+    cron: '* * * * *',
+    expireInSeconds: 300,
+    retryLimit: 0,
+  },
   'audit.retention.v1': {
     payload: z.object({}).strict(),
     description: 'Deletes audit events older than AUDIT_RETENTION_DAYS.',
@@ -33,7 +57,15 @@ export const JOB_CATALOGUE = {
   },
 } as const satisfies Record<
   string,
-  { payload: z.ZodType; description: string; cron?: string; expireInSeconds: number; retryLimit: number }
+  {
+    payload: z.ZodType;
+    description: string;
+    cron?: string;
+    expireInSeconds: number;
+    retryLimit: number;
+    /** Jobs fetched at once and run concurrently in one process (default 1). */
+    batchSize?: number;
+  }
 >;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -10,6 +10,38 @@ import {
   type JobPayload,
 } from './catalogue.js';
 
+export interface JobSendOptions {
+  startAfter?: Date;
+  singletonKey?: string;
+}
+
+/** Where services put jobs: the running engine, or (before it starts, and in tests) a waiting list. */
+export interface JobQueue {
+  send<N extends JobName>(name: N, payload: JobPayload<N>, options?: JobSendOptions): Promise<unknown>;
+}
+
+/**
+ * A queue services can hold from the start: jobs sent before the engine is attached wait, in order, and
+ * are handed over when it is. Tests that drive handlers directly read `pending` instead.
+ */
+export class DeferredJobQueue implements JobQueue {
+  #engine: JobQueue | undefined;
+  readonly pending: { name: JobName; payload: unknown; options: JobSendOptions }[] = [];
+
+  async attach(engine: JobQueue): Promise<void> {
+    this.#engine = engine;
+    for (const job of this.pending.splice(0)) {
+      await engine.send(job.name, job.payload as never, job.options);
+    }
+  }
+
+  async send<N extends JobName>(name: N, payload: JobPayload<N>, options: JobSendOptions = {}) {
+    if (this.#engine) return this.#engine.send(name, payload, options);
+    this.pending.push({ name, payload, options });
+    return null;
+  }
+}
+
 export interface JobEngineOptions {
   /** Fetch and run jobs in this process. */
   work: boolean;
@@ -71,17 +103,24 @@ export class JobEngine {
     }
     if (this.options.maintain) {
       for (const name of JOB_NAMES) {
-        const def: { cron?: string } = JOB_CATALOGUE[name];
+        const def = JOB_CATALOGUE[name] as { cron?: string };
         if (def.cron) await this.#boss.schedule(name, def.cron, {}, { tz: 'UTC' });
       }
     }
     if (this.options.work) {
       for (const name of JOB_NAMES) {
+        const def = JOB_CATALOGUE[name] as { batchSize?: number };
+        const batchSize = def.batchSize ?? 1;
         await this.#boss.work(
           name,
-          { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds },
-          async ([job]) => {
-            if (job) await this.run(name, job.id, job.data);
+          { batchSize, pollingIntervalSeconds: this.options.pollSeconds },
+          async (jobs) => {
+            if (batchSize === 1) {
+              if (jobs[0]) await this.run(name, jobs[0].id, jobs[0].data);
+              return;
+            }
+            // A batch runs concurrently; its handlers settle each job themselves and are not retried.
+            await Promise.allSettled(jobs.map((job) => this.run(name, job.id, job.data)));
           },
         );
       }
@@ -111,11 +150,7 @@ export class JobEngine {
   }
 
   /** Validates the payload against the catalogue before it reaches the queue. */
-  async send<N extends JobName>(
-    name: N,
-    payload: JobPayload<N>,
-    options: { startAfter?: Date; singletonKey?: string } = {},
-  ) {
+  async send<N extends JobName>(name: N, payload: JobPayload<N>, options: JobSendOptions = {}) {
     const data = JOB_CATALOGUE[name].payload.parse(payload) as object;
     return this.#boss.send(name, data, options);
   }

@@ -79,6 +79,17 @@ export interface Publisher {
   publish(request: PublishRequest): Promise<PublishResult>;
   delete?(remoteId: string): Promise<void>;
   readBack?(remoteId: string): Promise<RemotePost | null>;
+  /**
+   * Looks up the post a delivery created, by its idempotency key (Bluesky: the record key derived from
+   * it). Null proves nothing was posted under that key. Used to settle a publish whose outcome is unknown.
+   */
+  find?(request: PublishRequest): Promise<PublishResult | null>;
+  /**
+   * For how long after the first attempt publishing again with the same idempotency key cannot create a
+   * second post (Mastodon keeps keys an hour; Bluesky's record keys forever). Absent: never — a publish
+   * whose outcome is unknown must be found, or checked by a person.
+   */
+  replaySafeForMs?: number;
 }
 
 export interface PostMetrics {

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
-import { repositories } from '../db/repositories.js';
+import { inTransaction, repositories } from '../db/repositories.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { LoginThrottle } from '../modules/auth/throttle.js';
@@ -20,6 +20,10 @@ import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import type { JobHandler } from '../jobs/catalogue.js';
+import { DeferredJobQueue } from '../jobs/engine.js';
+import { DeliveryEngine, type PublishingEvents } from '../modules/publishing/delivery-engine.js';
+import { PostsService } from '../modules/publishing/posts.service.js';
+import { publishingJobs } from '../modules/publishing/jobs.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -84,12 +88,48 @@ export function createServices(deps: {
     logger,
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
+  const jobs = new DeferredJobQueue();
+  // Publishing events are logged; outbound webhooks subscribe to them.
+  const events: PublishingEvents = {
+    emit: async (workspaceId, type, data) => {
+      logger.info(
+        { workspaceId, event: type, deliveryId: data.deliveryId, channelId: data.channelId },
+        'publishing event',
+      );
+    },
+  };
+  const deliveryEngine = new DeliveryEngine({
+    repo: repos.publishing,
+    channels,
+    jobs,
+    events,
+    clock,
+    logger,
+  });
+  const posts = new PostsService({
+    repo: repos.publishing,
+    transaction: (fn) => inTransaction(db, (r) => fn(r.publishing)),
+    channels,
+    engine: deliveryEngine,
+    audit,
+    clock,
+    logger,
+  });
+  channels.onReconnected = (channel) => posts.release(channel.workspaceId, channel.id, 'reschedule');
+  channels.onNeedsReconnect = (channel, reason) =>
+    events.emit(channel.workspaceId, 'channel.needs_reconnect', {
+      channelId: channel.id,
+      channelName: channel.name,
+      network: channel.network,
+      reason,
+    });
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [
     sessionCleanupJob(auth, throttle) as JobHandler,
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
     channelMaintenanceJob(channels) as JobHandler,
+    ...(publishingJobs(deliveryEngine) as JobHandler[]),
   ];
   return {
     audit,
@@ -100,6 +140,9 @@ export function createServices(deps: {
     setup,
     vault,
     channels,
+    posts,
+    deliveryEngine,
+    jobs,
     users,
     organizations,
     mailer,

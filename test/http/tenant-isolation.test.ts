@@ -20,6 +20,8 @@ type Ids = {
   invitationId: string;
   tokenId: string;
   channelId: string;
+  postId: string;
+  deliveryId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -28,6 +30,8 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   invitationId: 'invitationId',
   tokenId: 'tokenId',
   channelId: 'channelId',
+  postId: 'postId',
+  deliveryId: 'deliveryId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -62,6 +66,15 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       fields: { instance: 'https://mastodon.example' },
     },
     'POST /api/v1/oauth/complete': { state: 'not-a-real-oauth-state', code: 'not-a-real-code' },
+    'POST /api/v1/workspaces/:workspaceId/posts': {
+      body: 'Intruder post',
+      channels: [{ channelId: b.channelId }],
+      schedule: { at: 'now' },
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/posts/:postId': { body: 'Defaced' },
+    'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve': { as: 'published' },
+    'POST /api/v1/workspaces/:workspaceId/publishing/pause': { channelId: b.channelId },
+    'POST /api/v1/workspaces/:workspaceId/publishing/resume': { channelId: b.channelId, mode: 'send_now' },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -111,6 +124,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       credential: webhookCredential,
     });
     expect(channel.status, channel.text).toBe(201);
+    const post = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/posts`, {
+      body: 'B post',
+      channels: [{ channelId: channel.body.channel.id }],
+      schedule: { at: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect(post.status, post.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -119,6 +138,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       invitationId: inv.body.invitation.id,
       tokenId: bt.body.token.id,
       channelId: channel.body.channel.id,
+      postId: post.body.post.id,
+      deliveryId: post.body.post.deliveries[0].id,
     };
   });
 
@@ -192,5 +213,11 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(channels.body.channels).toMatchObject([
       { id: bIds.channelId, status: 'connected', name: 'B hook' },
     ]);
+    const posts = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/posts`);
+    expect(posts.body.posts).toMatchObject([
+      { id: bIds.postId, body: 'B post', deliveries: [{ id: bIds.deliveryId, state: 'scheduled' }] },
+    ]);
+    const publishing = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/publishing`);
+    expect(publishing.body.pauses).toEqual([]);
   });
 });

@@ -157,6 +157,11 @@ export class ChannelsRepository {
     return rows.map(toChannel);
   }
 
+  async byId(id: string): Promise<Channel | undefined> {
+    const row = await this.db.selectFrom('channels').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row && toChannel(row);
+  }
+
   async recordHealth(
     id: string,
     health: {

@@ -59,6 +59,18 @@ export class ChannelsService {
     },
   ) {}
 
+  /** Told when a channel works again after a reconnect, so what waited for it can go out. */
+  onReconnected: ((channel: Channel) => Promise<unknown>) | undefined;
+
+  private async reconnected(channel: Channel): Promise<void> {
+    await this.onReconnected?.(channel).catch((error: unknown) =>
+      this.deps.logger.error(
+        { err: (error as Error).message, channelId: channel.id },
+        'releasing held deliveries failed',
+      ),
+    );
+  }
+
   private adapterDeps(sessions?: SessionStore, channelId?: string): AdapterDeps {
     return {
       http: (url, request) => safeFetch(url, request, this.deps.egress),
@@ -247,13 +259,10 @@ export class ChannelsService {
         now,
       });
       await this.recordCheckQuota(channel.id, health);
+      if (channel.status === 'needs_reconnect') await this.reconnected({ ...channel, status: 'connected' });
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
-      await this.deps.channels.recordHealth(channel.id, {
-        status: error.kind === 'reconnect_required' ? 'needs_reconnect' : channel.status,
-        error: error.message,
-        now,
-      });
+      await this.recordUseFailure(channel, error);
     }
   }
 
@@ -319,6 +328,7 @@ export class ChannelsService {
     if (channel.credentialSecretId) await this.deps.vault.remove(channel.credentialSecretId);
     const updated = await this.get(access, channel.id);
     await this.record(actor, access, 'channel.reconnected', updated, data);
+    await this.reconnected(updated);
     return updated;
   }
 
@@ -527,6 +537,38 @@ export class ChannelsService {
     if (channel.credentialSecretId) await this.deps.vault.remove(channel.credentialSecretId);
     await this.record(actor, access, 'channel.disconnected', channel);
   }
+
+  /** A channel by id, for the engine (which works across workspaces). */
+  byId(channelId: string): Promise<Channel | undefined> {
+    return this.deps.channels.byId(channelId);
+  }
+
+  /**
+   * Records what a network said while the engine used the channel: a credential refused means the channel
+   * needs reconnecting (and its deliveries wait); returns true when that changed the channel's status.
+   */
+  async recordUseFailure(channel: Channel, error: NetworkError): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const needsReconnect = error.kind === 'reconnect_required';
+    await this.deps.channels.recordHealth(channel.id, {
+      status: needsReconnect ? 'needs_reconnect' : channel.status,
+      error: error.message,
+      now,
+    });
+    const changed = needsReconnect && channel.status !== 'needs_reconnect';
+    if (changed) {
+      await this.onNeedsReconnect?.(channel, error.message).catch((e: unknown) =>
+        this.deps.logger.error(
+          { err: (e as Error).message, channelId: channel.id },
+          'reporting a channel failed',
+        ),
+      );
+    }
+    return changed;
+  }
+
+  /** Told when a channel starts needing reconnection (notifications, outbound webhooks). */
+  onNeedsReconnect: ((channel: Channel, reason: string) => Promise<unknown>) | undefined;
 
   /** The adapter over this channel's decrypted credential, for the engine and the inbox. */
   async adapterFor(channel: Channel): Promise<NetworkAdapter> {

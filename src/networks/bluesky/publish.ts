@@ -98,6 +98,17 @@ export function blueskyPublisher(client: BlueskyClient): Publisher {
   }
 
   return {
+    // Every part is created under a record key derived from the idempotency key, read before it is written.
+    replaySafeForMs: Number.POSITIVE_INFINITY,
+
+    async find(request: PublishRequest) {
+      const session = await client.session();
+      const ref = await existing(session.did, tidFor(request.idempotencyKey));
+      if (!ref) return null;
+      const { rkey } = parseAtUri(ref.uri);
+      return { remoteId: ref.uri, url: `https://bsky.app/profile/${session.handle}/post/${rkey}` };
+    },
+
     async publish(request: PublishRequest) {
       const session = await client.session();
       const options = (request.options ?? {}) as BlueskyPostOptions;

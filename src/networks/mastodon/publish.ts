@@ -130,6 +130,10 @@ export function mastodonPublisher(client: MastodonClient): Publisher {
   }
 
   return {
+    // Mastodon keeps Idempotency-Keys for one hour (https://docs.joinmastodon.org/methods/statuses/#create);
+    // five minutes are kept in hand.
+    replaySafeForMs: 55 * 60_000,
+
     async publish(request) {
       const options = parseOptions(request.options);
       await client.loadLimits();

@@ -125,6 +125,8 @@ export const webhookNetwork: NetworkDefinition<WebhookCredential> = {
         return { ok: true, account: new URL(credential.url).host };
       },
       publisher: {
+        // Receivers are asked to drop a request whose Idempotency-Key they have seen (docs/networks.md).
+        replaySafeForMs: Number.POSITIVE_INFINITY,
         async publish(request) {
           const body = renderTemplate(credential.template ?? DEFAULT_TEMPLATE, {
             text: request.text,

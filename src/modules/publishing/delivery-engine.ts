@@ -1,0 +1,354 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { AppError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { JobQueue } from '../../jobs/engine.js';
+import type { NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
+import { NetworkError } from '../../networks/errors.js';
+import type { Channel } from '../channels/channels.repository.js';
+import type { ChannelsService } from '../channels/channels.service.js';
+import type { ClaimedDelivery, Delivery, PublishingRepository } from './publishing.repository.js';
+
+/** Events the engine reports (outbound webhooks, notifications). */
+export type PublishingEvent =
+  'delivery.published' | 'delivery.failed' | 'delivery.unconfirmed' | 'channel.needs_reconnect';
+
+export interface PublishingEvents {
+  emit(workspaceId: string, type: PublishingEvent, data: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Attempts of one delivery before a transient failure becomes a failure a person sees. */
+export const MAX_ATTEMPTS = 6;
+/** A delivery `sending` for longer than this has lost its worker (requests time out after 20 s). */
+export const STRANDED_AFTER_MS = 2 * 60_000;
+/** Overdue by more than this, a scheduled delivery is picked up by the sweeper. */
+export const OVERDUE_GRACE_MS = 60_000;
+/** When settling cannot decide, try again this often. */
+const SETTLE_RETRY_MS = 60_000;
+
+/** Waits between transient failures: 30 s, 1 min, 2 min, 5 min, 10 min (or the network's reset, if later). */
+const BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 600_000];
+
+export type RunOutcome = 'published' | 'retry' | 'failed' | 'unconfirmed' | 'held' | 'not_claimed';
+
+/**
+ * Sends deliveries exactly once, or says honestly that it does not know. The only way into `sending` is the
+ * repository's conditional claim; every exit from it is a conditional update too. A publish whose outcome
+ * is unknown (a timeout after sending, a worker killed mid-request) is `unconfirmed` and settled by
+ * `settle`, never retried blindly.
+ */
+export class DeliveryEngine {
+  constructor(
+    private readonly deps: {
+      repo: PublishingRepository;
+      channels: ChannelsService;
+      jobs: JobQueue;
+      events: PublishingEvents;
+      clock: Clock;
+      logger: Logger;
+      /** Test hook: runs after the network answered and before the answer is recorded. */
+      afterSend?: (deliveryId: string) => Promise<void> | void;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /** Asks the job engine to run the delivery at its time. Duplicate jobs are harmless: only one claims. */
+  enqueue(deliveryId: string, at: Date): Promise<unknown> {
+    return this.deps.jobs.send('deliveries.publish.v1', { deliveryId }, { startAfter: at });
+  }
+
+  private request(claimed: ClaimedDelivery): PublishRequest {
+    return {
+      idempotencyKey: claimed.delivery.idempotencyKey,
+      text: claimed.text,
+      ...(claimed.thread.length > 0 ? { thread: claimed.thread } : {}),
+      ...(Object.keys(claimed.options).length > 0 ? { options: claimed.options } : {}),
+    };
+  }
+
+  private async adapter(channelId: string): Promise<{ channel: Channel; adapter: NetworkAdapter }> {
+    const channel = await this.deps.channels.byId(channelId);
+    if (!channel) throw new AppError('conflict', 'The channel no longer exists.');
+    return { channel, adapter: await this.deps.channels.adapterFor(channel) };
+  }
+
+  /** Runs one delivery if it can be claimed now. */
+  async run(deliveryId: string): Promise<RunOutcome> {
+    const now = this.now();
+    const claimed = await this.deps.repo.claim(deliveryId, now, newId());
+    if (!claimed) {
+      const reason = await this.deps.repo.holdReason(deliveryId, now);
+      if (reason && (await this.deps.repo.hold(deliveryId, reason, now))) return 'held';
+      return 'not_claimed';
+    }
+    const { delivery } = claimed;
+    let channel: Channel;
+    let adapter: NetworkAdapter;
+    try {
+      ({ channel, adapter } = await this.adapter(delivery.channelId));
+    } catch (error) {
+      // Nothing left Chorus: the channel lost its credential between the claim and now.
+      const reason =
+        error instanceof AppError
+          ? `${error.message} The post waits.`
+          : 'The channel could not be used. The post waits.';
+      await this.finish(claimed, { state: 'paused', attemptOutcome: 'held', reason });
+      return 'held';
+    }
+    if (!adapter.publisher) {
+      await this.finish(claimed, {
+        state: 'failed',
+        attemptOutcome: 'failed',
+        reason: `${adapter.metadata.name} channels cannot publish.`,
+        errorKind: 'invalid_content',
+      });
+      return 'failed';
+    }
+    let result: PublishResult;
+    try {
+      result = await adapter.publisher.publish(this.request(claimed));
+    } catch (error) {
+      return this.onFailure(claimed, channel, error);
+    }
+    await this.deps.afterSend?.(delivery.id);
+    const at = this.now();
+    await this.finish(claimed, {
+      state: 'published',
+      attemptOutcome: 'published',
+      remoteId: result.remoteId,
+      remoteUrl: result.url,
+      publishedAt: at,
+      latenessMs: Math.max(0, at.getTime() - delivery.dueAt.getTime()),
+    });
+    await this.emit(delivery, 'delivery.published', { remoteId: result.remoteId, url: result.url });
+    return 'published';
+  }
+
+  private async onFailure(claimed: ClaimedDelivery, channel: Channel, error: unknown): Promise<RunOutcome> {
+    const { delivery } = claimed;
+    const now = this.now();
+    if (!(error instanceof NetworkError)) {
+      // Something unexpected after the request may have left: treat it as unknown, never as "not sent".
+      this.deps.logger.error({ err: (error as Error).message, deliveryId: delivery.id }, 'publish threw');
+      return this.unconfirmed(claimed, `Unexpected failure while publishing: ${(error as Error).message}`);
+    }
+    switch (error.kind) {
+      case 'unknown_outcome':
+        return this.unconfirmed(claimed, error.message);
+      case 'reconnect_required': {
+        await this.deps.channels.recordUseFailure(channel, error);
+        await this.finish(claimed, {
+          state: 'paused',
+          attemptOutcome: 'held',
+          reason: `${error.message} The post waits and is sent once the channel is reconnected.`,
+          errorKind: error.kind,
+          errorMessage: error.message,
+        });
+        return 'held';
+      }
+      case 'invalid_content':
+        await this.finish(claimed, {
+          state: 'failed',
+          attemptOutcome: 'failed',
+          reason: `${channel.name} refused the post: ${error.message} Edit the post, then retry.`,
+          errorKind: error.kind,
+          errorMessage: error.message,
+        });
+        await this.emit(delivery, 'delivery.failed', { kind: error.kind, message: error.message });
+        return 'failed';
+      default: {
+        // transient, rate_limited, auth_expired, quota_exhausted: wait, then try again — the request
+        // provably did not publish (the network answered with an error).
+        if (delivery.attempts >= MAX_ATTEMPTS) {
+          await this.finish(claimed, {
+            state: 'failed',
+            attemptOutcome: 'failed',
+            reason: `${channel.name} kept failing (${delivery.attempts} attempts): ${error.message} Retry when the network is back.`,
+            errorKind: error.kind,
+            errorMessage: error.message,
+          });
+          await this.emit(delivery, 'delivery.failed', { kind: error.kind, message: error.message });
+          return 'failed';
+        }
+        const backoff = new Date(now.getTime() + (BACKOFF_MS[delivery.attempts - 1] ?? 600_000));
+        const next = error.resetAt && error.resetAt > backoff ? error.resetAt : backoff;
+        await this.finish(claimed, {
+          state: 'scheduled',
+          attemptOutcome: 'retry',
+          reason: `${error.message} Chorus tries again at ${next.toISOString()}.`,
+          nextAttemptAt: next,
+          errorKind: error.kind,
+          errorMessage: error.message,
+        });
+        await this.enqueue(delivery.id, next);
+        return 'retry';
+      }
+    }
+  }
+
+  private async unconfirmed(claimed: ClaimedDelivery, message: string): Promise<RunOutcome> {
+    await this.deps.afterSend?.(claimed.delivery.id);
+    await this.finish(claimed, {
+      state: 'unconfirmed',
+      attemptOutcome: 'unconfirmed',
+      reason: `${message} Chorus is checking whether it was published before doing anything else.`,
+      errorKind: 'unknown_outcome',
+      errorMessage: message,
+    });
+    await this.deps.jobs.send(
+      'deliveries.reconcile.v1',
+      { deliveryId: claimed.delivery.id },
+      { startAfter: new Date(this.now().getTime() + 15_000) },
+    );
+    return 'unconfirmed';
+  }
+
+  private finish(
+    claimed: ClaimedDelivery,
+    outcome: Omit<Parameters<PublishingRepository['finish']>[1], 'now'>,
+  ): Promise<boolean> {
+    return this.deps.repo.finish(
+      { deliveryId: claimed.delivery.id, attemptId: claimed.attemptId },
+      { ...outcome, now: this.now() },
+    );
+  }
+
+  private emit(delivery: Delivery, type: PublishingEvent, data: Record<string, unknown>) {
+    return this.deps.events
+      .emit(delivery.workspaceId, type, {
+        deliveryId: delivery.id,
+        postId: delivery.postId,
+        channelId: delivery.channelId,
+        ...data,
+      })
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: (error as Error).message, type }, 'could not emit a publishing event'),
+      );
+  }
+
+  /**
+   * Settles an unconfirmed delivery: if the network can look the post up by its key, that decides (found:
+   * published; provably absent: sent again); else, while publishing again with the same key cannot
+   * duplicate, it is sent again; otherwise a person must check, and the workspace is told.
+   */
+  async settle(
+    deliveryId: string,
+  ): Promise<'published' | 'resent' | 'needs_person' | 'later' | 'not_unconfirmed'> {
+    const delivery = await this.deps.repo.delivery(deliveryId);
+    if (!delivery || delivery.state !== 'unconfirmed') return 'not_unconfirmed';
+    const attemptId = (await this.deps.repo.lastAttemptId(deliveryId)) ?? newId();
+    const claimed = { deliveryId, attemptId };
+    const now = this.now();
+    let adapter: NetworkAdapter;
+    try {
+      adapter = (await this.adapter(delivery.channelId)).adapter;
+    } catch {
+      await this.deps.repo.noteUnconfirmed(
+        deliveryId,
+        'The channel cannot be used right now, so Chorus cannot check whether the post was published. Reconnect it; Chorus checks again.',
+        now,
+      );
+      return 'later';
+    }
+    const publisher = adapter.publisher;
+    const request = {
+      idempotencyKey: delivery.idempotencyKey,
+      text: '',
+    };
+    if (publisher?.find) {
+      let found: PublishResult | null;
+      try {
+        found = await publisher.find(request);
+      } catch (error) {
+        await this.deps.repo.noteUnconfirmed(
+          deliveryId,
+          `Checking whether the post was published failed (${(error as Error).message}); Chorus checks again.`,
+          now,
+        );
+        await this.deps.jobs.send(
+          'deliveries.reconcile.v1',
+          { deliveryId },
+          { startAfter: new Date(now.getTime() + SETTLE_RETRY_MS) },
+        );
+        return 'later';
+      }
+      if (found) {
+        await this.deps.repo.finish(
+          claimed,
+          {
+            state: 'published',
+            attemptOutcome: 'reconciled_published',
+            remoteId: found.remoteId,
+            remoteUrl: found.url,
+            publishedAt: now,
+            latenessMs: Math.max(0, (delivery.firstSentAt ?? now).getTime() - delivery.dueAt.getTime()),
+            now,
+          },
+          'unconfirmed',
+        );
+        await this.emit(delivery, 'delivery.published', {
+          remoteId: found.remoteId,
+          url: found.url,
+          settled: true,
+        });
+        return 'published';
+      }
+      return this.resend(
+        delivery,
+        claimed,
+        'reconciled_absent',
+        'The network has no post under this delivery’s key: sending it again.',
+      );
+    }
+    const safeFor = publisher?.replaySafeForMs ?? 0;
+    if (delivery.firstSentAt && now.getTime() - delivery.firstSentAt.getTime() < safeFor) {
+      return this.resend(
+        delivery,
+        claimed,
+        'retry',
+        'Sending again with the same idempotency key, which the network uses to refuse a second post.',
+      );
+    }
+    const reason = `Chorus cannot tell whether ${adapter.metadata.name} published this post. Check the channel, then mark the delivery as published or send it again.`;
+    if (delivery.stateReason !== reason) {
+      await this.deps.repo.noteUnconfirmed(deliveryId, reason, now);
+      await this.emit(delivery, 'delivery.unconfirmed', { message: reason });
+    }
+    return 'needs_person';
+  }
+
+  private async resend(
+    delivery: Delivery,
+    claimed: { deliveryId: string; attemptId: string },
+    outcome: 'reconciled_absent' | 'retry',
+    reason: string,
+  ): Promise<'resent'> {
+    const now = this.now();
+    await this.deps.repo.finish(
+      claimed,
+      { state: 'scheduled', attemptOutcome: outcome, reason, now, nextAttemptAt: null },
+      'unconfirmed',
+    );
+    await this.enqueue(delivery.id, now);
+    return 'resent';
+  }
+
+  /**
+   * The safety net, every minute: overdue deliveries are (re)queued, deliveries whose worker died while
+   * sending become unconfirmed and are settled, and stalled settling is restarted.
+   */
+  async sweep(): Promise<{ overdue: number; stranded: number; unsettled: number }> {
+    const now = this.now();
+    const overdue = await this.deps.repo.overdue(now, OVERDUE_GRACE_MS, 5000);
+    for (const id of overdue) await this.deps.jobs.send('deliveries.publish.v1', { deliveryId: id });
+    const stranded = await this.deps.repo.strandSending(now, STRANDED_AFTER_MS);
+    const unsettled = await this.deps.repo.unsettled(now, 3 * 60_000, 1000);
+    for (const id of new Set([...stranded, ...unsettled])) {
+      await this.deps.jobs.send('deliveries.reconcile.v1', { deliveryId: id });
+    }
+    return { overdue: overdue.length, stranded: stranded.length, unsettled: unsettled.length };
+  }
+}

@@ -1,0 +1,337 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { workspaceParams } from '../../http/dto.js';
+import type { PostView } from './posts.service.js';
+import type { Attempt, Delivery } from './publishing.repository.js';
+
+const STATES = ['scheduled', 'sending', 'published', 'failed', 'unconfirmed', 'paused', 'cancelled'] as const;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const DeliveryDto = z.object({
+  id: z.uuid(),
+  postId: z.uuid(),
+  channelId: z.uuid(),
+  state: z.enum(STATES),
+  reason: z.string().nullable(),
+  dueAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  attempts: z.number().int(),
+  remoteId: z.string().nullable(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  latenessMs: z.number().int().nullable(),
+  errorKind: z.string().nullable(),
+  error: z.string().nullable(),
+});
+const toDeliveryDto = (d: Delivery) => ({
+  id: d.id,
+  postId: d.postId,
+  channelId: d.channelId,
+  state: d.state,
+  reason: d.stateReason,
+  dueAt: d.dueAt.toISOString(),
+  nextAttemptAt: iso(d.nextAttemptAt),
+  attempts: d.attempts,
+  remoteId: d.remoteId,
+  url: d.remoteUrl,
+  publishedAt: iso(d.publishedAt),
+  latenessMs: d.latenessMs,
+  errorKind: d.errorKind,
+  error: d.errorMessage,
+});
+
+const AttemptDto = z.object({
+  deliveryId: z.uuid(),
+  number: z.number().int(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  sent: z.object({ text: z.string().optional(), threadParts: z.number().optional() }).loose(),
+  outcome: z.string().nullable(),
+  errorKind: z.string().nullable(),
+  error: z.string().nullable(),
+  remoteId: z.string().nullable(),
+  url: z.string().nullable(),
+});
+const toAttemptDto = (a: Attempt) => ({
+  deliveryId: a.deliveryId,
+  number: a.number,
+  startedAt: a.startedAt.toISOString(),
+  finishedAt: iso(a.finishedAt),
+  sent: a.request,
+  outcome: a.outcome,
+  errorKind: a.errorKind,
+  error: a.errorMessage,
+  remoteId: a.remoteId,
+  url: a.remoteUrl,
+});
+
+const PostDto = z.object({
+  id: z.uuid(),
+  body: z.string(),
+  approved: z.boolean(),
+  scheduledAt: z.string().nullable(),
+  scheduleLocal: z.string().nullable(),
+  scheduleTimeZone: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** One summary of the deliveries: what a list shows. */
+  status: z.enum([
+    'draft',
+    'scheduled',
+    'sending',
+    'published',
+    'partly_published',
+    'needs_attention',
+    'cancelled',
+  ]),
+  channels: z.array(
+    z.object({
+      channelId: z.uuid(),
+      body: z.string().nullable(),
+      thread: z.array(z.string()),
+      options: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  deliveries: z.array(DeliveryDto),
+  attempts: z.array(AttemptDto).optional(),
+});
+
+function statusOf(view: PostView): z.infer<typeof PostDto>['status'] {
+  if (view.deliveries.length === 0) return 'draft';
+  const states = view.deliveries.filter((d) => d.state !== 'cancelled').map((d) => d.state);
+  if (states.length === 0) return 'cancelled';
+  const published = states.some((s) => s === 'published');
+  if (states.some((s) => s === 'failed' || s === 'unconfirmed' || s === 'paused')) {
+    return published ? 'partly_published' : 'needs_attention';
+  }
+  if (states.every((s) => s === 'published')) return 'published';
+  if (states.some((s) => s === 'sending')) return 'sending';
+  return 'scheduled';
+}
+
+const toPostDto = (view: PostView) => ({
+  id: view.post.id,
+  body: view.post.body,
+  approved: view.post.approved,
+  scheduledAt: iso(view.post.scheduledAt),
+  scheduleLocal: view.post.scheduleLocal,
+  scheduleTimeZone: view.post.scheduleZone,
+  createdAt: view.post.createdAt.toISOString(),
+  updatedAt: view.post.updatedAt.toISOString(),
+  status: statusOf(view),
+  channels: view.variants.map((v) => ({
+    channelId: v.channelId,
+    body: v.body,
+    thread: v.thread,
+    options: v.options,
+  })),
+  deliveries: view.deliveries.map(toDeliveryDto),
+  ...(view.attempts ? { attempts: view.attempts.map(toAttemptDto) } : {}),
+});
+
+const Schedule = z.union([
+  z.strictObject({
+    at: z.string().min(1).describe('"now", or an instant in ISO 8601 with its offset'),
+  }),
+  z.strictObject({
+    local: z.string().min(1).describe('Wall-clock time, e.g. 2027-03-28T09:30'),
+    timeZone: z.string().min(1).max(100).optional().describe("IANA zone; the workspace's by default"),
+  }),
+]);
+const ChannelInput = z.strictObject({
+  channelId: z.uuid(),
+  body: z.string().max(100_000).optional(),
+  thread: z.array(z.string().max(100_000)).max(50).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+const postParams = z.strictObject({ workspaceId: z.uuid(), postId: z.uuid() });
+const deliveryParams = z.strictObject({ workspaceId: z.uuid(), deliveryId: z.uuid() });
+
+export const postRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/posts',
+    summary:
+      'Create a post: a shared body, the channels (each may have its own text), and when to publish (now, an instant, or a wall-clock time); without a schedule it is a draft',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.write' },
+    params: workspaceParams,
+    body: z.strictObject({
+      body: z.string().max(100_000),
+      channels: z.array(ChannelInput).min(1).max(50),
+      schedule: Schedule.nullable().optional(),
+    }),
+    response: { status: 201, schema: z.object({ post: PostDto }) },
+    async handler({ access, body, services, actor }) {
+      return { post: toPostDto(await services.posts.create(access, actor, body)) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/workspaces/:workspaceId/posts',
+    summary: 'Posts, newest first, with the state of every delivery',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.read' },
+    params: workspaceParams,
+    query: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      before: z.iso.datetime({ offset: true }).optional(),
+      state: z.enum(STATES).optional(),
+    }),
+    response: { status: 200, schema: z.object({ posts: z.array(PostDto) }) },
+    async handler({ access, query, services }) {
+      const posts = await services.posts.list(access, {
+        limit: query.limit,
+        before: query.before ? new Date(query.before) : undefined,
+        state: query.state,
+      });
+      return { posts: posts.map(toPostDto) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/workspaces/:workspaceId/posts/:postId',
+    summary: 'One post with its deliveries and every attempt (what was sent, what came back)',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.read' },
+    params: postParams,
+    response: { status: 200, schema: z.object({ post: PostDto }) },
+    async handler({ access, params, services }) {
+      return { post: toPostDto(await services.posts.get(access, params.postId, true)) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/workspaces/:workspaceId/posts/:postId',
+    summary:
+      'Edit a post: text, channels, schedule (null = back to a draft). Takes effect for every delivery not yet sending',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.write' },
+    params: postParams,
+    body: z.strictObject({
+      body: z.string().max(100_000).optional(),
+      channels: z.array(ChannelInput).min(1).max(50).optional(),
+      schedule: Schedule.nullable().optional(),
+    }),
+    response: { status: 200, schema: z.object({ post: PostDto }) },
+    async handler({ access, params, body, services, actor }) {
+      return { post: toPostDto(await services.posts.update(access, actor, params.postId, body)) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/workspaces/:workspaceId/posts/:postId',
+    summary: 'Delete a post: nothing of it that has not started sending is sent',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.write' },
+    params: postParams,
+    response: { status: 204 },
+    async handler({ access, params, services, actor }) {
+      await services.posts.remove(access, actor, params.postId);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/posts/:postId/retry',
+    summary: 'Send again only the deliveries of this post that failed',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.publish' },
+    params: postParams,
+    response: { status: 200, schema: z.object({ post: PostDto }) },
+    async handler({ access, params, services, actor }) {
+      return { post: toPostDto(await services.posts.retry(access, actor, params.postId)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve',
+    summary:
+      'Settle an unconfirmed delivery after checking the channel: it was published (with its address), or send it again',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.publish' },
+    params: deliveryParams,
+    body: z.discriminatedUnion('as', [
+      z.strictObject({ as: z.literal('published'), url: z.url({ protocol: /^https?$/ }).optional() }),
+      z.strictObject({ as: z.literal('send_again') }),
+    ]),
+    response: { status: 200, schema: z.object({ delivery: DeliveryDto }) },
+    async handler({ access, params, body, services, actor }) {
+      return {
+        delivery: toDeliveryDto(await services.posts.resolve(access, actor, params.deliveryId, body)),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/workspaces/:workspaceId/publishing',
+    summary:
+      'Publishing at a glance: pauses in force, and deliveries that failed, are unconfirmed or are held',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.read' },
+    params: workspaceParams,
+    response: {
+      status: 200,
+      schema: z.object({
+        pauses: z.array(
+          z.object({
+            scope: z.enum(['global', 'workspace', 'channel']),
+            channelId: z.uuid().nullable(),
+            reason: z.string().nullable(),
+            pausedAt: z.string(),
+          }),
+        ),
+        deliveries: z.array(DeliveryDto.extend({ postBody: z.string() })),
+      }),
+    },
+    async handler({ access, services }) {
+      const [pauses, attention] = await Promise.all([
+        services.posts.pauses(access),
+        services.posts.attention(access),
+      ]);
+      const bodies = new Map(attention.posts.map((p) => [p.id, p.body]));
+      return {
+        pauses: pauses.map((p) => ({
+          scope: p.scope,
+          channelId: p.scope === 'channel' ? p.scopeId : null,
+          reason: p.reason,
+          pausedAt: p.pausedAt.toISOString(),
+        })),
+        deliveries: attention.deliveries.map((d) => ({
+          ...toDeliveryDto(d),
+          postBody: (bodies.get(d.postId) ?? '').slice(0, 280),
+        })),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/publishing/pause',
+    summary: 'Pause publishing for the workspace, or for one channel: due posts are held, never sent',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.publish' },
+    params: workspaceParams,
+    body: z.strictObject({ channelId: z.uuid().optional(), reason: z.string().trim().max(500).optional() }),
+    response: { status: 204 },
+    async handler({ access, body, services, actor }) {
+      await services.posts.pause(access, actor, body);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/publishing/resume',
+    summary:
+      'Resume publishing; held posts are sent now (send_now) or keep their time if still ahead and the overdue ones are spread from now (reschedule)',
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.publish' },
+    params: workspaceParams,
+    body: z.strictObject({
+      channelId: z.uuid().optional(),
+      mode: z.enum(['send_now', 'reschedule']),
+      spacingMinutes: z.number().int().min(1).max(1440).optional(),
+    }),
+    response: { status: 200, schema: z.object({ released: z.number().int() }) },
+    async handler({ access, body, services, actor }) {
+      return services.posts.resume(access, actor, body);
+    },
+  }),
+];

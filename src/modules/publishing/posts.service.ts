@@ -1,0 +1,498 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import { toInstant } from '../../core/wallclock.js';
+import { validateAgainstLimits } from '../../networks/contract.js';
+import { isNetworkId, networkDefinition } from '../../networks/registry.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { Channel } from '../channels/channels.repository.js';
+import type { ChannelsService } from '../channels/channels.service.js';
+import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
+import type { DeliveryEngine } from './delivery-engine.js';
+import type {
+  Attempt,
+  Delivery,
+  DeliveryState,
+  Post,
+  PublishingRepository,
+  Variant,
+} from './publishing.repository.js';
+
+/** When a post goes out: now, at an instant, or at a wall-clock time in a zone (the workspace's by default). */
+export type ScheduleInput = { at: 'now' } | { at: string } | { local: string; timeZone?: string | undefined };
+
+export interface ChannelInput {
+  channelId: string;
+  /** This channel's own text; the shared body when absent. */
+  body?: string | undefined;
+  thread?: string[] | undefined;
+  options?: Record<string, unknown> | undefined;
+}
+
+export interface PostInput {
+  body: string;
+  channels: ChannelInput[];
+  schedule?: ScheduleInput | null | undefined;
+}
+
+export interface PostView {
+  post: Post;
+  variants: Variant[];
+  deliveries: Delivery[];
+  attempts?: Attempt[];
+}
+
+/**
+ * The minimal post API the engine needs: a shared body and per-channel variants, published now or at a
+ * time, edited or deleted until it is sent, listed with the state of every delivery.
+ */
+export class PostsService {
+  constructor(
+    private readonly deps: {
+      repo: PublishingRepository;
+      transaction<T>(fn: (repo: PublishingRepository) => Promise<T>): Promise<T>;
+      channels: ChannelsService;
+      engine: DeliveryEngine;
+      audit: AuditService;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  private resolveSchedule(
+    access: WorkspaceAccess,
+    schedule: ScheduleInput,
+  ): { at: Date; local: string | null; zone: string | null } {
+    const now = this.deps.clock.now();
+    if ('local' in schedule) {
+      const zone = schedule.timeZone ?? access.workspace.timezone;
+      let instant: Date;
+      try {
+        instant = toInstant(schedule.local, zone).instant;
+      } catch (error) {
+        throw invalid(`schedule: ${(error as Error).message}`);
+      }
+      return { at: instant, local: schedule.local, zone };
+    }
+    if (schedule.at === 'now') return { at: now, local: null, zone: null };
+    const at = new Date(schedule.at);
+    if (Number.isNaN(at.getTime())) {
+      throw invalid(
+        `schedule.at "${schedule.at}" is not an instant: use "now" or an ISO 8601 time with its offset, such as 2027-03-28T09:30:00+02:00.`,
+      );
+    }
+    return { at, local: null, zone: null };
+  }
+
+  private async channelsOf(access: WorkspaceAccess, inputs: ChannelInput[]): Promise<Map<string, Channel>> {
+    const found = new Map<string, Channel>();
+    const seen = new Set<string>();
+    for (const input of inputs) {
+      if (seen.has(input.channelId)) throw invalid(`Channel ${input.channelId} is listed twice.`);
+      seen.add(input.channelId);
+      const channel = await this.deps.channels.get(access, input.channelId).catch(() => undefined);
+      if (!channel) throw invalid(`Channel ${input.channelId} is not a channel of this workspace.`);
+      if (channel.status === 'disconnected')
+        throw invalid(
+          `${channel.name} is disconnected: reconnect it in Settings → Channels, or leave it out.`,
+        );
+      found.set(channel.id, channel);
+    }
+    return found;
+  }
+
+  /** Checks every variant against its network's limits, so a post that cannot go out is refused now. */
+  private checkLimits(body: string, inputs: ChannelInput[], channels: Map<string, Channel>): void {
+    const issues: { channelId: string; channel: string; message: string }[] = [];
+    for (const input of inputs) {
+      const channel = channels.get(input.channelId)!;
+      if (!isNetworkId(channel.network)) continue;
+      const limits = networkDefinition(channel.network).limits;
+      for (const issue of validateAgainstLimits(limits, {
+        text: input.body ?? body,
+        ...(input.thread ? { thread: input.thread } : {}),
+      })) {
+        issues.push({ channelId: channel.id, channel: channel.name, message: issue.message });
+      }
+    }
+    if (issues.length > 0) {
+      throw invalid(
+        `The post does not fit ${[...new Set(issues.map((i) => i.channel))].join(', ')}: ${issues
+          .map((i) => `${i.channel}: ${i.message}`)
+          .join(' ')}`,
+        { issues },
+      );
+    }
+  }
+
+  async create(access: WorkspaceAccess, actor: Actor, input: PostInput): Promise<PostView> {
+    if (input.channels.length === 0) throw invalid('Choose at least one channel to publish to.');
+    const canPublish = access.permissions.includes('posts.publish');
+    const channels = await this.channelsOf(access, input.channels);
+    this.checkLimits(input.body, input.channels, channels);
+    const schedule = input.schedule ? this.resolveSchedule(access, input.schedule) : null;
+    const now = this.deps.clock.now();
+    const postId = newId();
+    const created = await this.deps.transaction(async (repo) => {
+      await repo.insertPost({
+        id: postId,
+        workspaceId: access.workspace.id,
+        body: input.body,
+        approved: canPublish,
+        scheduledAt: schedule?.at ?? null,
+        scheduleLocal: schedule?.local ?? null,
+        scheduleZone: schedule?.zone ?? null,
+        createdBy: actor.userId,
+        now,
+      });
+      const deliveries: { id: string; dueAt: Date }[] = [];
+      for (const c of input.channels) {
+        const variantId = await repo.upsertVariant({
+          id: newId(),
+          postId,
+          channelId: c.channelId,
+          body: c.body ?? null,
+          thread: c.thread ?? [],
+          options: c.options ?? {},
+        });
+        if (schedule) {
+          const id = newId();
+          await repo.insertDelivery({
+            id,
+            workspaceId: access.workspace.id,
+            postId,
+            variantId,
+            channelId: c.channelId,
+            dueAt: schedule.at,
+            idempotencyKey: `chorus-${id}`,
+            now,
+          });
+          deliveries.push({ id, dueAt: schedule.at });
+        }
+      }
+      return deliveries;
+    });
+    for (const d of created) await this.deps.engine.enqueue(d.id, d.dueAt);
+    await this.record(actor, access, 'post.created', postId, {
+      channels: input.channels.length,
+      scheduledAt: schedule?.at.toISOString() ?? null,
+      approved: canPublish,
+    });
+    return this.get(access, postId);
+  }
+
+  async update(
+    access: WorkspaceAccess,
+    actor: Actor,
+    postId: string,
+    input: Partial<PostInput>,
+  ): Promise<PostView> {
+    const current = await this.get(access, postId);
+    if (current.deliveries.some((d) => d.state === 'sending')) {
+      throw conflict('The post is being sent right now; edit it once sending has finished.');
+    }
+    const body = input.body ?? current.post.body;
+    const inputs =
+      input.channels ??
+      current.variants.map((v) => ({
+        channelId: v.channelId,
+        body: v.body ?? undefined,
+        thread: v.thread,
+        options: v.options,
+      }));
+    if (inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
+    const channels = await this.channelsOf(access, inputs);
+    this.checkLimits(body, inputs, channels);
+    const schedule =
+      input.schedule === undefined
+        ? current.post.scheduledAt
+          ? {
+              at: current.post.scheduledAt,
+              local: current.post.scheduleLocal,
+              zone: current.post.scheduleZone,
+            }
+          : null
+        : input.schedule === null
+          ? null
+          : this.resolveSchedule(access, input.schedule);
+    const now = this.deps.clock.now();
+    const waiting = new Set<DeliveryState>(['scheduled', 'paused', 'failed']);
+    const toEnqueue: { id: string; dueAt: Date }[] = [];
+    await this.deps.transaction(async (repo) => {
+      await repo.updatePost(
+        postId,
+        {
+          body,
+          scheduledAt: schedule?.at ?? null,
+          scheduleLocal: schedule?.local ?? null,
+          scheduleZone: schedule?.zone ?? null,
+        },
+        now,
+      );
+      const keep = new Set(inputs.map((c) => c.channelId));
+      const removed = current.variants.filter((v) => !keep.has(v.channelId)).map((v) => v.channelId);
+      await repo.cancelDeliveries(postId, removed, now);
+      for (const c of inputs) {
+        const variantId = await repo.upsertVariant({
+          id: newId(),
+          postId,
+          channelId: c.channelId,
+          body: c.body ?? null,
+          thread: c.thread ?? [],
+          options: c.options ?? {},
+        });
+        const existing = current.deliveries.find((d) => d.channelId === c.channelId);
+        if (!schedule) continue;
+        if (!existing) {
+          const id = newId();
+          await repo.insertDelivery({
+            id,
+            workspaceId: access.workspace.id,
+            postId,
+            variantId,
+            channelId: c.channelId,
+            dueAt: schedule.at,
+            idempotencyKey: `chorus-${id}`,
+            now,
+          });
+          toEnqueue.push({ id, dueAt: schedule.at });
+        } else if (waiting.has(existing.state) && existing.state !== 'failed') {
+          // A delivery that waits takes the new time; published and failed ones keep theirs.
+          const moved = await repo.reschedule([existing.id], schedule.at, now, ['scheduled', 'paused']);
+          if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: schedule.at });
+        }
+      }
+      if (!schedule) {
+        // Unscheduled again (back to a draft): whatever waits is cancelled.
+        await repo.cancelDeliveries(
+          postId,
+          current.deliveries
+            .filter((d) => d.state === 'scheduled' || d.state === 'paused')
+            .map((d) => d.channelId),
+          now,
+        );
+      }
+    });
+    for (const d of toEnqueue) await this.deps.engine.enqueue(d.id, d.dueAt);
+    await this.record(actor, access, 'post.updated', postId, {
+      scheduledAt: schedule?.at.toISOString() ?? null,
+    });
+    return this.get(access, postId);
+  }
+
+  /** Deletes the post: nothing that has not started sending will be sent. */
+  async remove(access: WorkspaceAccess, actor: Actor, postId: string): Promise<{ inFlight: number }> {
+    await this.get(access, postId);
+    const result = await this.deps.repo.deletePost(postId, this.deps.clock.now());
+    await this.record(actor, access, 'post.deleted', postId, result);
+    return { inFlight: result.inFlight };
+  }
+
+  async get(access: WorkspaceAccess, postId: string, withAttempts = false): Promise<PostView> {
+    const post = await this.deps.repo.findPost(access.workspace.id, postId);
+    if (!post) throw notFound('Post');
+    const [variants, deliveries] = await Promise.all([
+      this.deps.repo.variants([post.id]),
+      this.deps.repo.deliveries([post.id]),
+    ]);
+    const view: PostView = { post, variants, deliveries };
+    if (withAttempts) view.attempts = await this.deps.repo.attempts(deliveries.map((d) => d.id));
+    return view;
+  }
+
+  async list(
+    access: WorkspaceAccess,
+    query: { limit: number; before?: Date | undefined; state?: DeliveryState | undefined },
+  ): Promise<PostView[]> {
+    const posts = await this.deps.repo.listPosts(access.workspace.id, query);
+    const ids = posts.map((p) => p.id);
+    const [variants, deliveries] = await Promise.all([
+      this.deps.repo.variants(ids),
+      this.deps.repo.deliveries(ids),
+    ]);
+    return posts.map((post) => ({
+      post,
+      variants: variants.filter((v) => v.postId === post.id),
+      deliveries: deliveries.filter((d) => d.postId === post.id),
+    }));
+  }
+
+  /** Re-sends only what did not publish: failed deliveries go out again now. */
+  async retry(access: WorkspaceAccess, actor: Actor, postId: string): Promise<PostView> {
+    const view = await this.get(access, postId);
+    const failed = view.deliveries.filter((d) => d.state === 'failed').map((d) => d.id);
+    if (failed.length === 0) {
+      throw conflict('Nothing to retry: no delivery of this post failed.');
+    }
+    const now = this.deps.clock.now();
+    const moved = await this.deps.repo.reschedule(failed, now, now, ['failed']);
+    for (const id of moved) await this.deps.engine.enqueue(id, now);
+    await this.record(actor, access, 'post.retried', postId, { deliveries: moved.length });
+    return this.get(access, postId);
+  }
+
+  /**
+   * A person settles an unconfirmed delivery after checking the channel: it was published (optionally
+   * with its address), or it was not and should be sent again.
+   */
+  async resolve(
+    access: WorkspaceAccess,
+    actor: Actor,
+    deliveryId: string,
+    decision: { as: 'published'; url?: string | undefined } | { as: 'send_again' },
+  ): Promise<Delivery> {
+    const delivery = await this.deps.repo.workspaceDelivery(access.workspace.id, deliveryId);
+    if (!delivery) throw notFound('Delivery');
+    if (delivery.state !== 'unconfirmed') {
+      throw conflict(`This delivery is ${delivery.state}, not unconfirmed: there is nothing to settle.`);
+    }
+    const now = this.deps.clock.now();
+    const attemptId = (await this.deps.repo.lastAttemptId(deliveryId)) ?? newId();
+    const done =
+      decision.as === 'published'
+        ? await this.deps.repo.finish(
+            { deliveryId, attemptId },
+            {
+              state: 'published',
+              attemptOutcome: 'reconciled_published',
+              now,
+              reason: 'Marked as published by a person who checked the channel.',
+              remoteUrl: decision.url ?? null,
+              publishedAt: delivery.firstSentAt ?? now,
+            },
+            'unconfirmed',
+          )
+        : await this.deps.repo.finish(
+            { deliveryId, attemptId },
+            {
+              state: 'scheduled',
+              attemptOutcome: 'reconciled_absent',
+              now,
+              reason: 'Sent again by a person who checked the channel.',
+            },
+            'unconfirmed',
+          );
+    if (!done) throw conflict('The delivery changed meanwhile; reload and try again.');
+    if (decision.as === 'send_again') await this.deps.engine.enqueue(deliveryId, now);
+    await this.record(actor, access, 'delivery.resolved', delivery.postId, { deliveryId, as: decision.as });
+    return (await this.deps.repo.delivery(deliveryId))!;
+  }
+
+  /** Deliveries that need a person: failed, unconfirmed and paused ones, with their posts. */
+  async attention(access: WorkspaceAccess): Promise<{ deliveries: Delivery[]; posts: Post[] }> {
+    const deliveries = await this.deps.repo.attention(
+      access.workspace.id,
+      ['failed', 'unconfirmed', 'paused'],
+      500,
+    );
+    const posts: Post[] = [];
+    for (const id of new Set(deliveries.map((d) => d.postId))) {
+      const post = await this.deps.repo.findPost(access.workspace.id, id);
+      if (post) posts.push(post);
+    }
+    return { deliveries: deliveries.filter((d) => posts.some((p) => p.id === d.postId)), posts };
+  }
+
+  async pause(
+    access: WorkspaceAccess,
+    actor: Actor,
+    target: { channelId?: string | undefined; reason?: string | undefined },
+  ): Promise<void> {
+    if (target.channelId) await this.deps.channels.get(access, target.channelId);
+    await this.deps.repo.pause({
+      id: newId(),
+      scope: target.channelId ? 'channel' : 'workspace',
+      scopeId: target.channelId ?? access.workspace.id,
+      reason: target.reason ?? null,
+      by: actor.userId,
+    });
+    await this.record(actor, access, 'publishing.paused', target.channelId ?? access.workspace.id, {
+      scope: target.channelId ? 'channel' : 'workspace',
+    });
+  }
+
+  /**
+   * Lifts a pause and releases what it held: `send_now` sends everything held at once; `reschedule`
+   * keeps each delivery's time if it is still ahead, and spreads the overdue ones from now, `spacingMinutes`
+   * apart per channel, in their original order.
+   */
+  async resume(
+    access: WorkspaceAccess,
+    actor: Actor,
+    target: {
+      channelId?: string | undefined;
+      mode: 'send_now' | 'reschedule';
+      spacingMinutes?: number | undefined;
+    },
+  ): Promise<{ released: number }> {
+    if (target.channelId) await this.deps.channels.get(access, target.channelId);
+    const lifted = await this.deps.repo.resume(
+      target.channelId ? 'channel' : 'workspace',
+      target.channelId ?? access.workspace.id,
+    );
+    if (!lifted) throw conflict('Publishing is not paused there.');
+    const released = await this.release(
+      access.workspace.id,
+      target.channelId ?? null,
+      target.mode,
+      target.spacingMinutes ?? 15,
+    );
+    await this.record(actor, access, 'publishing.resumed', target.channelId ?? access.workspace.id, {
+      mode: target.mode,
+      released,
+    });
+    return { released };
+  }
+
+  /** Re-evaluates held deliveries (after a resume or a reconnect); those still held stay paused. */
+  async release(
+    workspaceId: string,
+    channelId: string | null,
+    mode: 'send_now' | 'reschedule',
+    spacingMinutes = 15,
+  ): Promise<number> {
+    const now = this.deps.clock.now();
+    const held = await this.deps.repo.held(workspaceId, channelId);
+    const nextSlot = new Map<string, number>();
+    let released = 0;
+    for (const d of held) {
+      let at = now;
+      if (mode === 'reschedule') {
+        if (d.dueAt > now) at = d.dueAt;
+        else {
+          const slot = nextSlot.get(d.channelId) ?? now.getTime();
+          at = new Date(slot);
+          nextSlot.set(d.channelId, slot + spacingMinutes * 60_000);
+        }
+      }
+      const moved = await this.deps.repo.reschedule([d.id], at, now, ['paused']);
+      if (moved.length > 0) {
+        released += 1;
+        await this.deps.engine.enqueue(d.id, at);
+      }
+    }
+    return released;
+  }
+
+  pauses(access: WorkspaceAccess) {
+    return this.deps.repo.pauses(access.workspace.id);
+  }
+
+  private record(
+    actor: Actor,
+    access: WorkspaceAccess,
+    action: string,
+    targetId: string,
+    data: Record<string, unknown>,
+  ) {
+    return this.deps.audit.record(actor, {
+      action,
+      organizationId: access.workspace.organizationId,
+      workspaceId: access.workspace.id,
+      targetType: 'post',
+      targetId,
+      data,
+    });
+  }
+}
