@@ -5,15 +5,28 @@ import type { AddressInfo } from 'node:net';
  * A loopback proxy in front of a real local server (e.g. the Bluesky PDS) that forwards every request and
  * can make the next one fail: 429, 502, or no answer at all. It also records the path of each request.
  */
+type Failure = 'rate_limited' | 'server_error' | 'hang' | 'drop';
+
 export async function startFaultProxy(target: string) {
-  let failure: 'rate_limited' | 'server_error' | 'hang' | undefined;
+  let failure: Failure | undefined;
+  /** Failures for requests whose path contains `match`, after letting `after` of them through. */
+  const targeted: { match: string; how: Failure; after: number }[] = [];
   const hanging: ServerResponse[] = [];
   const paths: string[] = [];
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    paths.push((req.url ?? '/').split('?')[0]!);
-    const f = failure;
+    const path = (req.url ?? '/').split('?')[0]!;
+    paths.push(path);
+    let f = failure;
     failure = undefined;
+    const rule = targeted.find((t) => path.includes(t.match));
+    if (rule) {
+      if (rule.after > 0) rule.after -= 1;
+      else {
+        targeted.splice(targeted.indexOf(rule), 1);
+        f = rule.how;
+      }
+    }
     if (f === 'hang') {
       req.resume();
       return void hanging.push(res);
@@ -39,6 +52,11 @@ export async function startFaultProxy(target: string) {
         headers: { ...req.headers, host: upstream.host },
       },
       (up) => {
+        if (f === 'drop') {
+          // The server did the work; its answer is lost on the way back.
+          up.resume();
+          return void res.socket?.destroy();
+        }
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
@@ -55,8 +73,12 @@ export async function startFaultProxy(target: string) {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     paths,
-    failNext(how: 'rate_limited' | 'server_error' | 'hang') {
+    failNext(how: Failure) {
       failure = how;
+    },
+    /** Fails one request whose path contains `match` (`drop`: forwarded, then the answer is cut). */
+    failOn(match: string, how: Failure, options: { after?: number } = {}) {
+      targeted.push({ match, how, after: options.after ?? 0 });
     },
     close: () =>
       new Promise<void>((resolve) => {
