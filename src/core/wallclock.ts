@@ -38,8 +38,8 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
     if (zone.trim() !== zone || zone.length === 0) throw new RangeError('not a zone name');
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
-      hourCycle: 'h23',
-      era: 'short',
+      hourCycle: 'h23', // midnight is 00, never 24
+      era: 'short', // so a day before 0001-01-01 (an offset lookup a day early) reads as year 0, not 1
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
@@ -65,13 +65,8 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 function daysInMonth(year: number, month: number): number {
-  return month === 2
-    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-      ? 29
-      : 28
-    : month === 4 || month === 6 || month === 9 || month === 11
-      ? 30
-      : 31;
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { Keyring } from '../modules/vault/keyring.js';
 import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
 import { ChannelsService } from '../modules/channels/channels.service.js';
 import { channelMaintenanceJob } from '../modules/channels/jobs.js';
+import { ChannelNotifier } from '../modules/channels/notify.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import type { JobHandler } from '../jobs/catalogue.js';
@@ -116,13 +117,22 @@ export function createServices(deps: {
     logger,
   });
   channels.onReconnected = (channel) => posts.release(channel.workspaceId, channel.id, 'reschedule');
-  channels.onNeedsReconnect = (channel, reason) =>
-    events.emit(channel.workspaceId, 'channel.needs_reconnect', {
+  const notifier = new ChannelNotifier({
+    workspaces: repos.workspaces,
+    organizations: repos.organizations,
+    mailer,
+    publicUrl: config.publicUrl,
+    logger,
+  });
+  channels.onNeedsReconnect = async (channel, reason) => {
+    await notifier.needsReconnect(channel, reason);
+    await events.emit(channel.workspaceId, 'channel.needs_reconnect', {
       channelId: channel.id,
       channelName: channel.name,
       network: channel.network,
       reason,
     });
+  };
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [

@@ -5,7 +5,7 @@ import { newId } from '../../src/core/ids.js';
 import { verifyPayload } from '../../src/core/signature.js';
 import { PublishingRepository } from '../../src/modules/publishing/publishing.repository.js';
 import { TEST_TARGETS } from '../support/databases.js';
-import { createHarness, type Harness } from '../support/harness.js';
+import { CapturingMailer, createHarness, type Harness } from '../support/harness.js';
 import { startReceiver, type ReceivedRequest } from '../support/receiver.js';
 
 /**
@@ -25,9 +25,10 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
   /** Accepted posts per idempotency key (a receiver honouring Idempotency-Key keeps the first). */
   const accepted = new Map<string, string>();
   const SECRET = 'publishing-test-secret-01';
+  const mailer = new CapturingMailer();
 
   beforeAll(async () => {
-    h = await createHarness(target, { clock, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    h = await createHarness(target, { clock, mailer, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
     h.secrets.add(SECRET);
     receiver = await startReceiver((req: ReceivedRequest, res: ServerResponse) => {
       const path = req.path.split('?')[0]!;
@@ -51,10 +52,10 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
       });
       if (!ok) return void res.writeHead(401).end();
       const parsed = JSON.parse(req.body) as { ping?: boolean; text?: string; idempotencyKey?: string };
+      if (mode === 'revoked') return void res.writeHead(410).end();
       if (parsed.ping) return void res.writeHead(200).end('{}');
       if (mode === 'fail500') return void res.writeHead(503, { 'retry-after': '1' }).end();
       if (mode === 'reject400') return void res.writeHead(400).end('{"error":"too spicy"}');
-      if (mode === 'revoked') return void res.writeHead(410).end();
       if (mode === 'reset') return void res.socket?.destroy();
       const key = parsed.idempotencyKey!;
       if (!accepted.has(key)) accepted.set(key, parsed.text!);
@@ -442,5 +443,38 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     expect(
       requestsTo('/discord/api/webhooks/123/sweep-discord').filter((r) => r.body.includes('Worker died')),
     ).toHaveLength(0);
+  });
+
+  it('checks a channel before its next post and tells the people who can fix it, while there is time', async () => {
+    const t = await setup('precheck', ['a']);
+    const due = new Date(clock.now().getTime() + 20 * 3600_000);
+    await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'Tomorrow morning',
+      channels: [{ channelId: t.channel.a }],
+      schedule: { at: due.toISOString() },
+    });
+    pendingPublishes();
+    const checks = () => requestsTo('/precheck-a').filter((r) => r.body.includes('"ping"')).length;
+    const before = checks();
+    // Checked at connection, within 24 h of the post: nothing to do until 10 minutes before it.
+    expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);
+    clock.advance(20 * 3600_000 - 9 * 60_000);
+    modes.set('/precheck-a', 'revoked');
+    const mails = mailer.sent.length;
+    expect((await h.services.deliveryEngine.sweep()).checked).toBe(1);
+    expect(checks()).toBe(before + 1);
+    await t.http.login(t.email); // the session idled out over those 20 hours
+    const channel = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/channels`)).body.channels[0];
+    expect(channel.status).toBe('needs_reconnect');
+    const mail = mailer.sent.slice(mails);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({
+      to: t.email,
+      subject: 'precheck-a needs reconnecting in precheck workspace',
+    });
+    expect(mail[0]!.text).toContain(`http://chorus.test/w/${t.workspaceId}/settings/channels`);
+    // Checked once: the next sweep does not check again.
+    expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);
+    modes.set('/precheck-a', 'ok');
   });
 });

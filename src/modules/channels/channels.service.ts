@@ -538,6 +538,14 @@ export class ChannelsService {
     await this.record(actor, access, 'channel.disconnected', channel);
   }
 
+  /** Checks a channel by id (the engine's checks before scheduled posts); false if it is gone. */
+  async checkById(channelId: string): Promise<boolean> {
+    const channel = await this.deps.channels.byId(channelId);
+    if (!channel || !channel.credentialSecretId) return false;
+    await this.check(channel);
+    return true;
+  }
+
   /** A channel by id, for the engine (which works across workspaces). */
   byId(channelId: string): Promise<Channel | undefined> {
     return this.deps.channels.byId(channelId);

@@ -337,11 +337,20 @@ export class DeliveryEngine {
   }
 
   /**
-   * The safety net, every minute: overdue deliveries are (re)queued, deliveries whose worker died while
-   * sending become unconfirmed and are settled, and stalled settling is restarted.
+   * The safety net, every minute: channels are checked 24 h and 10 min before their next scheduled post,
+   * overdue deliveries are (re)queued, deliveries whose worker died while sending become unconfirmed and
+   * are settled, and stalled settling is restarted.
    */
-  async sweep(): Promise<{ overdue: number; stranded: number; unsettled: number }> {
+  async sweep(): Promise<{ overdue: number; stranded: number; unsettled: number; checked: number }> {
     const now = this.now();
+    const toCheck = await this.deps.repo.channelsDueForCheck(now, 50);
+    for (const id of toCheck) {
+      await this.deps.channels
+        .checkById(id)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: (error as Error).message, channelId: id }, 'channel check failed'),
+        );
+    }
     const overdue = await this.deps.repo.overdue(now, OVERDUE_GRACE_MS, 5000);
     for (const id of overdue) await this.deps.jobs.send('deliveries.publish.v1', { deliveryId: id });
     const stranded = await this.deps.repo.strandSending(now, STRANDED_AFTER_MS);
@@ -349,6 +358,11 @@ export class DeliveryEngine {
     for (const id of new Set([...stranded, ...unsettled])) {
       await this.deps.jobs.send('deliveries.reconcile.v1', { deliveryId: id });
     }
-    return { overdue: overdue.length, stranded: stranded.length, unsettled: unsettled.length };
+    return {
+      overdue: overdue.length,
+      stranded: stranded.length,
+      unsettled: unsettled.length,
+      checked: toCheck.length,
+    };
   }
 }

@@ -250,10 +250,18 @@ export const postRoutes = [
     tag: 'posts',
     auth: { kind: 'workspace', permission: 'posts.publish' },
     params: deliveryParams,
-    body: z.discriminatedUnion('as', [
-      z.strictObject({ as: z.literal('published'), url: z.url({ protocol: /^https?$/ }).optional() }),
-      z.strictObject({ as: z.literal('send_again') }),
-    ]),
+    body: z
+      .strictObject({
+        as: z.enum(['published', 'send_again']),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe('Where the post is, when it was published'),
+      })
+      .refine((b) => b.as === 'published' || b.url === undefined, {
+        message: 'url is only for "as": "published"',
+        path: ['url'],
+      }),
     response: { status: 200, schema: z.object({ delivery: DeliveryDto }) },
     async handler({ access, params, body, services, actor }) {
       return {

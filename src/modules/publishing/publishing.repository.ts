@@ -743,6 +743,29 @@ export class PublishingRepository {
       .execute();
   }
 
+  /**
+   * Channels to check before their next scheduled delivery: once within the 24 hours before it and again
+   * within the 10 minutes before it, so an expired or revoked credential is found (and the workspace told)
+   * while there is still time to reconnect.
+   */
+  async channelsDueForCheck(now: Date, limit: number): Promise<string[]> {
+    const rows = await sql<{ id: string }>`
+      SELECT c.id FROM channels c
+      JOIN (
+        SELECT channel_id, min(due_at) AS next_due FROM deliveries WHERE state = 'scheduled' GROUP BY channel_id
+      ) n ON n.channel_id = c.id
+      WHERE c.status = 'connected'
+        AND (
+          (n.next_due <= ${new Date(now.getTime() + 24 * 3600_000)}
+            AND (c.last_checked_at IS NULL OR c.last_checked_at < n.next_due - interval '24 hours'))
+          OR (n.next_due <= ${new Date(now.getTime() + 10 * 60_000)}
+            AND (c.last_checked_at IS NULL OR c.last_checked_at < n.next_due - interval '10 minutes'))
+        )
+      ORDER BY n.next_due
+      LIMIT ${limit}`.execute(this.db);
+    return rows.rows.map((r) => r.id);
+  }
+
   // --- pauses --------------------------------------------------------------------------------------
 
   async pause(p: {
