@@ -4,9 +4,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { publish } from './publish.js';
 import { startup } from './startup.js';
 
-const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>[]>> = { startup };
+const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>[]>> = { startup, publish };
 
 async function main() {
   const [name, ...rest] = process.argv.slice(2);
@@ -16,7 +17,8 @@ async function main() {
     process.exit(2);
   }
   const jsonIndex = rest.indexOf('--json');
-  const file = jsonIndex >= 0 ? rest[jsonIndex + 1] : path.join('bench', 'results', `${name}.json`);
+  const db = rest.includes('--db') ? `-${rest[rest.indexOf('--db') + 1]}` : '';
+  const file = jsonIndex >= 0 ? rest[jsonIndex + 1] : path.join('bench', 'results', `${name}${db}.json`);
   const rows = await bench(rest);
   console.table(rows);
   if (file) {

@@ -31,6 +31,7 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 300,
     retryLimit: 0,
     batchSize: 25,
+    workers: 8,
   },
   'deliveries.reconcile.v1': {
     payload: z.object({ deliveryId: z.uuid() }).strict(),
@@ -48,6 +49,15 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 300,
     retryLimit: 0,
   },
+  'system.noop.v1': {
+    payload: z.object({}).strict(),
+    description:
+      "Does nothing. Measures the job engine's own throughput (npm run bench -- publish), with the publishing job's concurrency.",
+    expireInSeconds: 60,
+    retryLimit: 0,
+    batchSize: 25,
+    workers: 8,
+  },
   'audit.retention.v1': {
     payload: z.object({}).strict(),
     description: 'Deletes audit events older than AUDIT_RETENTION_DAYS.',
@@ -63,8 +73,10 @@ export const JOB_CATALOGUE = {
     cron?: string;
     expireInSeconds: number;
     retryLimit: number;
-    /** Jobs fetched at once and run concurrently in one process (default 1). */
+    /** Jobs fetched at once and run concurrently by one worker loop (default 1). */
     batchSize?: number;
+    /** Worker loops per process (default 1); in flight at most batchSize × workers. */
+    workers?: number;
   }
 >;
 

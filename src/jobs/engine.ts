@@ -109,20 +109,25 @@ export class JobEngine {
     }
     if (this.options.work) {
       for (const name of JOB_NAMES) {
-        const def = JOB_CATALOGUE[name] as { batchSize?: number };
+        const def = JOB_CATALOGUE[name] as { batchSize?: number; workers?: number };
         const batchSize = def.batchSize ?? 1;
-        await this.#boss.work(
-          name,
-          { batchSize, pollingIntervalSeconds: this.options.pollSeconds },
-          async (jobs) => {
-            if (batchSize === 1) {
-              if (jobs[0]) await this.run(name, jobs[0].id, jobs[0].data);
-              return;
-            }
-            // A batch runs concurrently; its handlers settle each job themselves and are not retried.
-            await Promise.allSettled(jobs.map((job) => this.run(name, job.id, job.data)));
-          },
-        );
+        for (let i = 0; i < (def.workers ?? 1); i++) {
+          let workerId = '';
+          workerId = await this.#boss.work(
+            name,
+            { batchSize, pollingIntervalSeconds: this.options.pollSeconds },
+            async (jobs) => {
+              // A full batch means more are waiting: fetch again at once instead of after the poll interval.
+              if (jobs.length === batchSize && workerId) this.#boss.notifyWorker(workerId);
+              if (batchSize === 1) {
+                if (jobs[0]) await this.run(name, jobs[0].id, jobs[0].data);
+                return;
+              }
+              // A batch runs concurrently; its handlers settle each job themselves and are not retried.
+              await Promise.allSettled(jobs.map((job) => this.run(name, job.id, job.data)));
+            },
+          );
+        }
       }
     }
     this.#started = true;

@@ -20,7 +20,7 @@ import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { ChannelNotifier } from '../modules/channels/notify.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
-import type { JobHandler } from '../jobs/catalogue.js';
+import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
 import { DeferredJobQueue } from '../jobs/engine.js';
 import { DeliveryEngine, type PublishingEvents } from '../modules/publishing/delivery-engine.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
@@ -140,6 +140,7 @@ export function createServices(deps: {
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
     channelMaintenanceJob(channels) as JobHandler,
     ...(publishingJobs(deliveryEngine) as JobHandler[]),
+    defineJobHandler('system.noop.v1', async () => null) as JobHandler,
   ];
   return {
     audit,

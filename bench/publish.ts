@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/core/logger.js';
+import { SYSTEM_ACTOR } from '../src/modules/audit/audit.service.js';
+import { startRuntime } from '../src/runtime/runtime.js';
+
+/**
+ * `npm run bench -- publish --db pglite|postgres --posts N --latency-ms L [--json FILE]`
+ *
+ * N posts due at the same instant, each to a signed-webhook channel whose loopback receiver answers after
+ * L ms, published by the real runtime (job engine, workers, database) in this process. Lateness is due time
+ * → request received by the receiver. In the same run, on the same database, N no-op jobs measure the job
+ * engine's own throughput at the same concurrency, so the pipeline's efficiency is a ratio.
+ */
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `chorus_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function publish(args: string[]): Promise<Record<string, unknown>[]> {
+  const db = arg(args, 'db', 'pglite');
+  const posts = Number(arg(args, 'posts', '1000'));
+  const latencyMs = Number(arg(args, 'latency-ms', '300'));
+  if (db !== 'pglite' && db !== 'postgres') throw new Error('--db must be pglite or postgres');
+
+  // The receiver: answers each post after L ms, as a network would, and records when each arrived.
+  const arrivals = new Map<string, number>();
+  let noopDone = 0;
+  const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = Date.now();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { idempotencyKey?: string };
+      const key = body.idempotencyKey;
+      if (key && !arrivals.has(key)) arrivals.set(key, at);
+      setTimeout(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: key ?? 'ping' }));
+        },
+        key ? latencyMs : 0,
+      );
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
+  const pgdb =
+    db === 'postgres'
+      ? await freshPostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
+      : undefined;
+  const config = loadConfig({
+    CHORUS_DATA_DIR: dataDir,
+    EGRESS_ALLOW_PRIVATE: 'true',
+    LOG_LEVEL: 'silent',
+    ...(pgdb ? { DATABASE_URL: pgdb.url, CHORUS_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
+  });
+  const runtime = await startRuntime(config, 'all', createLogger('silent'), { listen: false });
+  const { services } = runtime;
+  try {
+    const owner = await services.setup.createOwner(
+      {
+        name: 'Bench',
+        email: 'bench@example.test',
+        password: 'a long bench password 42',
+        organizationName: 'Bench',
+        workspaceName: 'Bench',
+        timezone: 'UTC',
+      },
+      SYSTEM_ACTOR,
+    );
+    const access = (await services.workspaces.accessOf(owner.user.id, owner.workspace.id))!;
+    const actor = { ...SYSTEM_ACTOR, userId: owner.user.id };
+    const channel = await services.channels.connect(access, actor, {
+      network: 'webhook',
+      name: 'Receiver',
+      credential: { url: `${receiverUrl}/hook`, secret: 'bench-signing-secret-000' },
+    });
+
+    // 1. The raw engine: N no-op jobs, at the publishing job's concurrency.
+    const noopStart = performance.now();
+    await Promise.all(Array.from({ length: posts }, () => services.jobs.send('system.noop.v1', {})));
+    const noopQueued = performance.now();
+    const deadline = Date.now() + 600_000;
+    const boss = runtime.database;
+    while (Date.now() < deadline) {
+      const { rows } = await boss.executeSql(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'system.noop.v1' AND state = 'completed'`,
+        [],
+      );
+      noopDone = (rows[0] as { n: number }).n;
+      if (noopDone >= posts) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const noopSeconds = (performance.now() - noopQueued) / 1000;
+    const rawThroughput = noopDone / noopSeconds;
+
+    // 2. The pipeline: N posts due at one instant, far enough ahead that creating them finishes first.
+    const create = (at: string) =>
+      services.posts.create(access, actor, {
+        body: 'Benchmark post',
+        channels: [{ channelId: channel.id }],
+        schedule: { at },
+      });
+    const createAll = async (count: number, at: string) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < count) {
+            next += 1;
+            await create(at);
+          }
+        }),
+      );
+    };
+    // Measure how fast posts are created here, then put the due time after all of them exist.
+    const warm = performance.now();
+    const probe = Math.min(100, posts);
+    await createAll(probe, new Date(Date.now() + 86_400_000).toISOString());
+    const perPostMs = (performance.now() - warm) / probe;
+    const due = new Date(Date.now() + perPostMs * posts * 1.5 + 5_000);
+    const createStart = performance.now();
+    await createAll(posts, due.toISOString());
+    const createSeconds = (performance.now() - createStart) / 1000;
+    const createdBeforeDue = Date.now() < due.getTime();
+
+    // Wait until every delivery due at that instant is settled.
+    const until = Date.now() + 900_000;
+    let settled = 0;
+    while (Date.now() < until) {
+      const { rows } = await boss.executeSql(
+        `SELECT count(*)::int AS n FROM deliveries WHERE due_at = $1 AND state IN ('published', 'failed', 'unconfirmed')`,
+        [due.toISOString()],
+      );
+      settled = (rows[0] as { n: number }).n;
+      if (settled >= posts) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { rows: states } = await boss.executeSql(
+      `SELECT state, count(*)::int AS n FROM deliveries WHERE due_at = $1 GROUP BY state`,
+      [due.toISOString()],
+    );
+    const { rows: keys } = await boss.executeSql(
+      `SELECT idempotency_key AS key FROM deliveries WHERE due_at = $1`,
+      [due.toISOString()],
+    );
+    const lateness = (keys as { key: string }[])
+      .map((k) => arrivals.get(k.key))
+      .filter((t): t is number => t !== undefined)
+      .map((t) => t - due.getTime())
+      .sort((a, b) => a - b);
+    const lastArrival = Math.max(...lateness, 0);
+    const pipelineThroughput = lateness.length / Math.max(0.001, lastArrival / 1000);
+    const byState = Object.fromEntries((states as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+    return [
+      {
+        db,
+        posts,
+        latencyMs,
+        createdBeforeDue,
+        createSeconds: Number(createSeconds.toFixed(1)),
+        received: lateness.length,
+        published: byState.published ?? 0,
+        failed: byState.failed ?? 0,
+        unconfirmed: byState.unconfirmed ?? 0,
+        earlyRequests: lateness.filter((l) => l < 0).length,
+        latenessP50Ms: quantile(lateness, 0.5),
+        latenessP99Ms: quantile(lateness, 0.99),
+        latenessMaxMs: lateness.at(-1) ?? 0,
+        pipelinePerSecond: Number(pipelineThroughput.toFixed(1)),
+        rawEnginePerSecond: Number(rawThroughput.toFixed(1)),
+        efficiency: Number((pipelineThroughput / rawThroughput).toFixed(3)),
+        noopQueueSeconds: Number(((noopQueued - noopStart) / 1000).toFixed(1)),
+      },
+    ];
+  } finally {
+    await runtime.stop();
+    await new Promise<void>((r) => receiver.close(() => r()));
+    receiver.closeAllConnections();
+    await pgdb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
