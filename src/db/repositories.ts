@@ -12,6 +12,7 @@ import { VaultRepository } from '../modules/vault/vault.repository.js';
 import { SetupRepository } from '../modules/setup/setup.repository.js';
 import { ChannelsRepository } from '../modules/channels/channels.repository.js';
 import { OAuthRepository } from '../modules/channels/oauth.repository.js';
+import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -28,6 +29,7 @@ export function repositories(db: Kysely<DB>) {
     setup: new SetupRepository(db),
     channels: new ChannelsRepository(db),
     oauth: new OAuthRepository(db),
+    webhooks: new WebhooksRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -6,6 +6,7 @@ import { memberRoutes } from '../modules/members/members.routes.js';
 import { tokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { channelRoutes } from '../modules/channels/channels.routes.js';
+import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -16,4 +17,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...tokenRoutes,
   ...auditRoutes,
   ...channelRoutes,
+  ...webhookRoutes,
 ];

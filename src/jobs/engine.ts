@@ -71,7 +71,7 @@ export class JobEngine {
     }
     if (this.options.maintain) {
       for (const name of JOB_NAMES) {
-        const def: { cron?: string } = JOB_CATALOGUE[name];
+        const def: { cron?: string; expireInSeconds: number } = JOB_CATALOGUE[name];
         if (def.cron) await this.#boss.schedule(name, def.cron, {}, { tz: 'UTC' });
       }
     }

@@ -19,7 +19,10 @@ import { ChannelsService } from '../modules/channels/channels.service.js';
 import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
+import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
+import { webhookDeliveryJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
 import type { JobHandler } from '../jobs/catalogue.js';
+import { JobQueue } from '../jobs/queue.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -84,12 +87,26 @@ export function createServices(deps: {
     logger,
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
+  // The job engine is attached by the runtime once it runs (it needs the handlers below to start).
+  const jobs = new JobQueue();
+  const webhooks = new WebhooksService({
+    db,
+    webhooks: repos.webhooks,
+    vault,
+    audit,
+    jobs,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [
     sessionCleanupJob(auth, throttle) as JobHandler,
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
     channelMaintenanceJob(channels) as JobHandler,
+    webhookDeliveryJob(webhooks) as JobHandler,
+    webhookSweepJob(webhooks) as JobHandler,
   ];
   return {
     audit,
@@ -100,6 +117,8 @@ export function createServices(deps: {
     setup,
     vault,
     channels,
+    webhooks,
+    jobs,
     users,
     organizations,
     mailer,

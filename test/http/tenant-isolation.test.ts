@@ -20,6 +20,8 @@ type Ids = {
   invitationId: string;
   tokenId: string;
   channelId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -28,6 +30,8 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   invitationId: 'invitationId',
   tokenId: 'tokenId',
   channelId: 'channelId',
+  endpointId: 'webhookEndpointId',
+  deliveryId: 'webhookDeliveryId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -62,6 +66,16 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       fields: { instance: 'https://mastodon.example' },
     },
     'POST /api/v1/oauth/complete': { state: 'not-a-real-oauth-state', code: 'not-a-real-code' },
+    'POST /api/v1/workspaces/:workspaceId/webhooks': {
+      url: webhookCredential.url,
+      events: ['delivery.published'],
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/webhooks/:endpointId': {
+      url: webhookCredential.url,
+      description: 'Changed by intruder',
+      events: ['delivery.failed'],
+      enabled: false,
+    },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -111,6 +125,17 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       credential: webhookCredential,
     });
     expect(channel.status, channel.text).toBe(201);
+    const endpoint = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/webhooks`, {
+      url: `${receiver.url}/b-events`,
+      description: 'B endpoint',
+      events: ['delivery.published'],
+    });
+    expect(endpoint.status, endpoint.text).toBe(201);
+    h.secrets.add(endpoint.body.secret);
+    const ping = await b.http.post(
+      `/api/v1/workspaces/${b.workspaceId}/webhooks/${endpoint.body.endpoint.id}/test`,
+    );
+    expect(ping.status, ping.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -119,6 +144,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       invitationId: inv.body.invitation.id,
       tokenId: bt.body.token.id,
       channelId: channel.body.channel.id,
+      webhookEndpointId: endpoint.body.endpoint.id,
+      webhookDeliveryId: ping.body.delivery.id,
     };
   });
 
@@ -191,6 +218,22 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     const channels = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/channels`);
     expect(channels.body.channels).toMatchObject([
       { id: bIds.channelId, status: 'connected', name: 'B hook' },
+    ]);
+    const endpoints = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/webhooks`);
+    expect(endpoints.body.endpoints).toMatchObject([
+      {
+        id: bIds.webhookEndpointId,
+        description: 'B endpoint',
+        enabled: true,
+        events: ['delivery.published'],
+        url: `${receiver.url}/b-events`,
+      },
+    ]);
+    const log = await b.http.get(
+      `/api/v1/workspaces/${b.workspaceId}/webhooks/${bIds.webhookEndpointId}/deliveries`,
+    );
+    expect(log.body.deliveries).toMatchObject([
+      { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { sql as foundation } from './0001_foundation.js';
 import { sql as channels } from './0002_channels.js';
 import { sql as oauth } from './0003_oauth.js';
+import { sql as webhooks } from './0005_webhooks.js';
 
 export interface Migration {
   id: string;
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_foundation', sql: foundation },
   { id: '0002_channels', sql: channels },
   { id: '0003_oauth', sql: oauth },
+  { id: '0005_webhooks', sql: webhooks },
 ];
