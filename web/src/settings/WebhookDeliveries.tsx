@@ -8,7 +8,7 @@ import type { WebhookDelivery, WebhookEndpoint, Workspace } from '../types.js';
 import { endpointLabel } from './WebhookRow.js';
 
 const PAGE_SIZE = 20;
-/** While something is being sent, the log refreshes itself this often. */
+/** While an attempt is due, the log refreshes itself this often. */
 const REFRESH_MS = 5000;
 
 function statusOf(delivery: WebhookDelivery): { label: string; className: string } {
@@ -93,7 +93,10 @@ export function WebhookDeliveries({
 
   const deliveries = [...(first.data?.deliveries ?? []), ...older];
   const nextCursor = olderCursor === undefined ? (first.data?.nextCursor ?? null) : olderCursor;
-  const sending = deliveries.some((d) => d.status === 'pending');
+  // Something is being sent now or within a minute (a test, a redelivery, an early retry).
+  const sending = deliveries.some(
+    (d) => d.status === 'pending' && (!d.nextAttemptAt || Date.parse(d.nextAttemptAt) - Date.now() < 60_000),
+  );
   const { reload } = first;
 
   useEffect(() => {
