@@ -13,6 +13,7 @@ import { SetupRepository } from '../modules/setup/setup.repository.js';
 import { ChannelsRepository } from '../modules/channels/channels.repository.js';
 import { OAuthRepository } from '../modules/channels/oauth.repository.js';
 import { PublishingRepository } from '../modules/publishing/publishing.repository.js';
+import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -30,6 +31,7 @@ export function repositories(db: Kysely<DB>) {
     channels: new ChannelsRepository(db),
     oauth: new OAuthRepository(db),
     publishing: new PublishingRepository(db),
+    webhooks: new WebhooksRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

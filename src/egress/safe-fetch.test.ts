@@ -89,6 +89,20 @@ describe('safe fetch (loopback servers only)', () => {
     expect(open.url).toContain('/after-redirect');
   });
 
+  it('can return a redirect as it is, and keep the start of an oversized body', async () => {
+    const policy = { allowPrivate: true };
+    const answer = await safeFetch(`http://127.0.0.1:${port(redirector)}/`, { redirect: 'manual' }, policy);
+    expect(answer.status).toBe(302);
+    expect(answer.headers.location).toContain('/after-redirect');
+    const cut = await safeFetch(
+      `http://127.0.0.1:${port(target)}/big`,
+      { maxBytes: 1000, oversize: 'truncate' },
+      policy,
+    );
+    expect(cut.status).toBe(200);
+    expect(cut.body.length).toBe(1000);
+  });
+
   it('caps size and time, and refuses other schemes and credentials in URLs', async () => {
     const policy = { allowPrivate: true };
     await expect(

@@ -24,6 +24,10 @@ export interface SafeRequest {
   timeoutMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
+  /** 'follow' (default) follows redirects, checking every hop; 'manual' returns a 3xx answer as it is. */
+  redirect?: 'follow' | 'manual';
+  /** A body over `maxBytes`: 'error' (default) fails; 'truncate' keeps its first `maxBytes` bytes. */
+  oversize?: 'error' | 'truncate';
 }
 
 export interface SafeResponse {
@@ -116,7 +120,12 @@ export async function safeFetch(
         );
       });
       const location = res.headers.location;
-      if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+      if (
+        init.redirect !== 'manual' &&
+        res.statusCode >= 300 &&
+        res.statusCode < 400 &&
+        typeof location === 'string'
+      ) {
         await res.body.dump();
         const next = new URL(location, url);
         // Credentials never follow a redirect to another origin (as browsers do).
@@ -142,6 +151,12 @@ export async function safeFetch(
       try {
         for await (const chunk of res.body) {
           size += (chunk as Buffer).length;
+          if (size > maxBytes && init.oversize === 'truncate') {
+            const room = maxBytes - (size - (chunk as Buffer).length);
+            chunks.push((chunk as Buffer).subarray(0, room));
+            res.body.destroy();
+            break;
+          }
           if (size > maxBytes) {
             res.body.destroy();
             throw new EgressError(

@@ -7,6 +7,7 @@ import { tokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { channelRoutes } from '../modules/channels/channels.routes.js';
 import { postRoutes } from '../modules/publishing/posts.routes.js';
+import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -18,4 +19,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...auditRoutes,
   ...channelRoutes,
   ...postRoutes,
+  ...webhookRoutes,
 ];

@@ -65,6 +65,22 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 1800,
     retryLimit: 2,
   },
+  'webhooks.deliver.v1': {
+    payload: z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1).max(100) }).strict(),
+    description:
+      'Sends one attempt of a webhook delivery, records it, and schedules the next attempt (as a new job) or ends the delivery.',
+    // One request of at most 10 seconds; the delivery's own lock (60 s) keeps a re-run from sending twice.
+    expireInSeconds: 120,
+    retryLimit: 3,
+  },
+  'webhooks.sweep.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Queues webhook deliveries whose next attempt is overdue with no job to run it (a crashed worker, a restored backup).',
+    cron: '*/5 * * * *',
+    expireInSeconds: 600,
+    retryLimit: 1,
+  },
 } as const satisfies Record<
   string,
   {

@@ -15,33 +15,6 @@ export interface JobSendOptions {
   singletonKey?: string;
 }
 
-/** Where services put jobs: the running engine, or (before it starts, and in tests) a waiting list. */
-export interface JobQueue {
-  send<N extends JobName>(name: N, payload: JobPayload<N>, options?: JobSendOptions): Promise<unknown>;
-}
-
-/**
- * A queue services can hold from the start: jobs sent before the engine is attached wait, in order, and
- * are handed over when it is. Tests that drive handlers directly read `pending` instead.
- */
-export class DeferredJobQueue implements JobQueue {
-  #engine: JobQueue | undefined;
-  readonly pending: { name: JobName; payload: unknown; options: JobSendOptions }[] = [];
-
-  async attach(engine: JobQueue): Promise<void> {
-    this.#engine = engine;
-    for (const job of this.pending.splice(0)) {
-      await engine.send(job.name, job.payload as never, job.options);
-    }
-  }
-
-  async send<N extends JobName>(name: N, payload: JobPayload<N>, options: JobSendOptions = {}) {
-    if (this.#engine) return this.#engine.send(name, payload, options);
-    this.pending.push({ name, payload, options });
-    return null;
-  }
-}
-
 export interface JobEngineOptions {
   /** Fetch and run jobs in this process. */
   work: boolean;

@@ -97,7 +97,7 @@ export async function startRuntime(
     config.database.kind === 'postgres' ? config.database.url : undefined,
   );
   await jobs.start();
-  await services.jobs.attach(jobs);
+  services.jobs.attach(jobs);
 
   let server: ServerType | null = null;
   let port: number | null = null;

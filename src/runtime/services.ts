@@ -21,10 +21,12 @@ import { ChannelNotifier } from '../modules/channels/notify.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
-import { DeferredJobQueue } from '../jobs/engine.js';
-import { DeliveryEngine, type PublishingEvents } from '../modules/publishing/delivery-engine.js';
+import { JobQueue } from '../jobs/queue.js';
+import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
+import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
+import { webhookDeliveryJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -89,21 +91,23 @@ export function createServices(deps: {
     logger,
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
-  const jobs = new DeferredJobQueue();
-  // Publishing events are logged; outbound webhooks subscribe to them.
-  const events: PublishingEvents = {
-    emit: async (workspaceId, type, data) => {
-      logger.info(
-        { workspaceId, event: type, deliveryId: data.deliveryId, channelId: data.channelId },
-        'publishing event',
-      );
-    },
-  };
+  // The job engine is attached by the runtime once it runs (it needs the handlers below to start).
+  const jobs = new JobQueue();
+  const webhooks = new WebhooksService({
+    db,
+    webhooks: repos.webhooks,
+    vault,
+    audit,
+    jobs,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
   const deliveryEngine = new DeliveryEngine({
     repo: repos.publishing,
     channels,
     jobs,
-    events,
+    events: webhooks,
     clock,
     logger,
   });
@@ -126,10 +130,10 @@ export function createServices(deps: {
   });
   channels.onNeedsReconnect = async (channel, reason) => {
     await notifier.needsReconnect(channel, reason);
-    await events.emit(channel.workspaceId, 'channel.needs_reconnect', {
+    await webhooks.emit(channel.workspaceId, 'channel.needs_reconnect', {
       channelId: channel.id,
-      channelName: channel.name,
       network: channel.network,
+      name: channel.name,
       reason,
     });
   };
@@ -141,6 +145,8 @@ export function createServices(deps: {
     channelMaintenanceJob(channels) as JobHandler,
     ...(publishingJobs(deliveryEngine) as JobHandler[]),
     defineJobHandler('system.noop.v1', async () => null) as JobHandler,
+    webhookDeliveryJob(webhooks) as JobHandler,
+    webhookSweepJob(webhooks) as JobHandler,
   ];
   return {
     audit,
@@ -153,6 +159,7 @@ export function createServices(deps: {
     channels,
     posts,
     deliveryEngine,
+    webhooks,
     jobs,
     users,
     organizations,

@@ -119,6 +119,17 @@ describe.each(TEST_TARGETS.flatMap((from) => TEST_TARGETS.map((to) => [from, to]
           purpose: 'test',
           plaintext: 'an app password',
         });
+        const hook = await owner.http.post(`/api/v1/workspaces/${owner.workspaceId}/webhooks`, {
+          url: 'https://hooks.example.com/chorus',
+          events: ['delivery.failed', 'channel.needs_reconnect'],
+        });
+        expect(hook.status, hook.text).toBe(201);
+        const eventId = await h.services.webhooks.emit(owner.workspaceId, 'channel.needs_reconnect', {
+          channelId: owner.workspaceId,
+          network: 'mastodon',
+          name: 'Main',
+          reason: null,
+        });
         const file = path.join(process.env.CHORUS_TEST_TMP!, `backup-${from}-${to}-${Date.now()}.jsonl.gz`);
         const written = await backup(h.database, file);
         expect(written.users).toBe(1);
@@ -133,7 +144,11 @@ describe.each(TEST_TARGETS.flatMap((from) => TEST_TARGETS.map((to) => [from, to]
         const tokens = await repos.tokens.listForUser(owner.user.id);
         expect(tokens[0]?.permissions).toEqual(['posts.read']);
         const secret = (
-          await target.database.db.selectFrom('vault_secrets').select('id').executeTakeFirstOrThrow()
+          await target.database.db
+            .selectFrom('vault_secrets')
+            .select('id')
+            .where('purpose', '=', 'test')
+            .executeTakeFirstOrThrow()
         ).id;
         expect(await new VaultService(repos.vault, h.keyring).reveal(secret)).toBe('an app password');
         const events = await target.database.db
@@ -142,6 +157,14 @@ describe.each(TEST_TARGETS.flatMap((from) => TEST_TARGETS.map((to) => [from, to]
           .where('action', '=', 'member.invited')
           .execute();
         expect(events[0]?.data).toMatchObject({ email: 'later@example.test', role: 'client' });
+        const [endpoint] = await repos.webhooks.listEndpoints(owner.workspaceId);
+        expect(endpoint?.events).toEqual(['delivery.failed', 'channel.needs_reconnect']);
+        expect(await new VaultService(repos.vault, h.keyring).reveal(endpoint!.secretId)).toBe(
+          hook.body.secret,
+        );
+        const [delivery] = await repos.webhooks.listDeliveries(endpoint!.id, { limit: 5 });
+        expect(delivery).toMatchObject({ eventId, status: 'pending', attemptCount: 0 });
+        expect(delivery?.payload).toMatchObject({ id: eventId, data: { name: 'Main', reason: null } });
 
         // Restoring again would duplicate everything: it is refused, and nothing changes.
         await expect(restore(target.database, file)).rejects.toBeInstanceOf(RestoreError);

@@ -26,12 +26,26 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
   const accepted = new Map<string, string>();
   const SECRET = 'publishing-test-secret-01';
   const mailer = new CapturingMailer();
+  /** Outbound webhook events received, signature verified. */
+  const events: { type: string; workspaceId: string; data: Record<string, unknown> }[] = [];
+  let eventSecret = '';
 
   beforeAll(async () => {
     h = await createHarness(target, { clock, mailer, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
     h.secrets.add(SECRET);
     receiver = await startReceiver((req: ReceivedRequest, res: ServerResponse) => {
       const path = req.path.split('?')[0]!;
+      if (path === '/events') {
+        const ok = verifyPayload({
+          secret: eventSecret,
+          body: req.body,
+          signature: req.headers['x-chorus-signature'] as string,
+          timestamp: req.headers['x-chorus-timestamp'] as string,
+          now: clock.now(),
+        });
+        if (ok) events.push(JSON.parse(req.body));
+        return void res.writeHead(ok ? 200 : 401).end();
+      }
       const mode = modes.get(path.replace(/^\/discord/, '')) ?? 'ok';
       if (path.startsWith('/discord')) {
         if (req.method === 'GET') return void res.end(JSON.stringify({ name: 'Discord hook' }));
@@ -88,7 +102,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
   }
 
   const pendingPublishes = () =>
-    h.services.jobs.pending
+    h.queuedJobs
       .splice(0)
       .filter((j) => j.name === 'deliveries.publish.v1')
       .map((j) => (j.payload as { deliveryId: string }).deliveryId);
@@ -201,7 +215,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     });
     const [id] = pendingPublishes();
     expect(await h.services.deliveryEngine.run(id!)).toBe('unconfirmed');
-    const reconcile = h.services.jobs.pending.splice(0);
+    const reconcile = h.queuedJobs.splice(0);
     expect(reconcile.map((j) => j.name)).toEqual(['deliveries.reconcile.v1']);
     modes.set('/unknown-a', 'ok');
     expect(await h.services.deliveryEngine.settle(id!)).toBe('resent');
@@ -223,7 +237,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     });
     const [id] = pendingPublishes();
     expect(await h.services.deliveryEngine.run(id!)).toBe('unconfirmed');
-    h.services.jobs.pending.splice(0);
+    h.queuedJobs.splice(0);
     expect(await h.services.deliveryEngine.settle(id!)).toBe('needs_person');
     const page = await t.http.get(`/api/v1/workspaces/${t.workspaceId}/publishing`);
     expect(page.body.deliveries).toMatchObject([
@@ -301,11 +315,9 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     });
     expect(re.status, re.text).toBe(200);
     // Held posts go out again spread out, not all at once: the first now, the next 15 minutes later.
-    const released = h.services.jobs.pending.splice(0);
+    const released = h.queuedJobs.splice(0);
     expect(released.map((j) => (j.payload as { deliveryId: string }).deliveryId)).toEqual([one, two]);
-    expect(released.map((j) => j.options.startAfter!.getTime() - clock.now().getTime())).toEqual([
-      0, 900_000,
-    ]);
+    expect(released.map((j) => j.startAfter!.getTime() - clock.now().getTime())).toEqual([0, 900_000]);
     expect(await h.services.deliveryEngine.run(one!)).toBe('published');
     expect(await h.services.deliveryEngine.run(two!)).toBe('not_claimed');
     clock.advance(900_000);
@@ -340,9 +352,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
       spacingMinutes: 10,
     });
     expect(resumed.body).toEqual({ released: 3 });
-    const due = h.services.jobs.pending
-      .splice(0)
-      .map((j) => j.options.startAfter!.getTime() - clock.now().getTime());
+    const due = h.queuedJobs.splice(0).map((j) => j.startAfter!.getTime() - clock.now().getTime());
     expect(due).toEqual([0, 600_000, 1_200_000]);
   });
 
@@ -428,16 +438,14 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     clock.advance(61_000);
     let swept = await h.services.deliveryEngine.sweep();
     expect(swept.overdue).toBeGreaterThanOrEqual(1);
-    const queued = h.services.jobs.pending
-      .splice(0)
-      .map((j) => (j.payload as { deliveryId: string }).deliveryId);
+    const queued = h.queuedJobs.splice(0).map((j) => (j.payload as { deliveryId: string }).deliveryId);
     expect(queued).toContain(lost);
     expect(queued).not.toContain(dying);
 
     clock.advance(2 * 60_000);
     swept = await h.services.deliveryEngine.sweep();
     expect(swept.stranded).toBe(1);
-    const settle = h.services.jobs.pending.splice(0).filter((j) => j.name === 'deliveries.reconcile.v1');
+    const settle = h.queuedJobs.splice(0).filter((j) => j.name === 'deliveries.reconcile.v1');
     expect(settle.map((j) => (j.payload as { deliveryId: string }).deliveryId)).toEqual([dying]);
     expect(await h.services.deliveryEngine.settle(dying!)).toBe('needs_person');
     expect(
@@ -476,5 +484,38 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     // Checked once: the next sweep does not check again.
     expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);
     modes.set('/precheck-a', 'ok');
+  });
+
+  it('tells subscribed webhook endpoints what was published and what failed, signed', async () => {
+    const t = await setup('events', ['a', 'b']);
+    const endpoint = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/webhooks`, {
+      url: `${receiver.url}/events`,
+      events: ['delivery.published', 'delivery.failed'],
+    });
+    expect(endpoint.status, endpoint.text).toBe(201);
+    eventSecret = endpoint.body.secret;
+    h.secrets.add(eventSecret);
+    modes.set('/events-b', 'reject400');
+    const res = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'Event worthy',
+      channels: [{ channelId: t.channel.a }, { channelId: t.channel.b }],
+      schedule: { at: 'now' },
+    });
+    for (const id of pendingPublishes()) await h.services.deliveryEngine.run(id);
+    await h.runQueuedJobs('webhooks.deliver.v1');
+    const mine = events.filter((e) => e.workspaceId === t.workspaceId);
+    expect(mine.map((e) => e.type).sort()).toEqual(['delivery.failed', 'delivery.published']);
+    const published = mine.find((e) => e.type === 'delivery.published')!;
+    expect(published.data).toMatchObject({
+      postId: res.body.post.id,
+      channelId: t.channel.a,
+      network: 'webhook',
+      remoteId: expect.stringMatching(/^post-chorus-/),
+      publishedAt: clock.now().toISOString(),
+    });
+    expect(mine.find((e) => e.type === 'delivery.failed')!.data).toMatchObject({
+      channelId: t.channel.b,
+      error: { kind: 'invalid_content', message: expect.any(String) },
+    });
   });
 });

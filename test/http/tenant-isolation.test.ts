@@ -22,6 +22,8 @@ type Ids = {
   channelId: string;
   postId: string;
   deliveryId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -32,6 +34,8 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   channelId: 'channelId',
   postId: 'postId',
   deliveryId: 'deliveryId',
+  endpointId: 'webhookEndpointId',
+  webhookDeliveryId: 'webhookDeliveryId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -75,6 +79,16 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve': { as: 'published' },
     'POST /api/v1/workspaces/:workspaceId/publishing/pause': { channelId: b.channelId },
     'POST /api/v1/workspaces/:workspaceId/publishing/resume': { channelId: b.channelId, mode: 'send_now' },
+    'POST /api/v1/workspaces/:workspaceId/webhooks': {
+      url: webhookCredential.url,
+      events: ['delivery.published'],
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/webhooks/:endpointId': {
+      url: webhookCredential.url,
+      description: 'Changed by intruder',
+      events: ['delivery.failed'],
+      enabled: false,
+    },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -130,6 +144,17 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       schedule: { at: new Date(Date.now() + 86_400_000).toISOString() },
     });
     expect(post.status, post.text).toBe(201);
+    const endpoint = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/webhooks`, {
+      url: `${receiver.url}/b-events`,
+      description: 'B endpoint',
+      events: ['delivery.published'],
+    });
+    expect(endpoint.status, endpoint.text).toBe(201);
+    h.secrets.add(endpoint.body.secret);
+    const ping = await b.http.post(
+      `/api/v1/workspaces/${b.workspaceId}/webhooks/${endpoint.body.endpoint.id}/test`,
+    );
+    expect(ping.status, ping.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -140,6 +165,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       channelId: channel.body.channel.id,
       postId: post.body.post.id,
       deliveryId: post.body.post.deliveries[0].id,
+      webhookEndpointId: endpoint.body.endpoint.id,
+      webhookDeliveryId: ping.body.delivery.id,
     };
   });
 
@@ -219,5 +246,21 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     ]);
     const publishing = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/publishing`);
     expect(publishing.body.pauses).toEqual([]);
+    const endpoints = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/webhooks`);
+    expect(endpoints.body.endpoints).toMatchObject([
+      {
+        id: bIds.webhookEndpointId,
+        description: 'B endpoint',
+        enabled: true,
+        events: ['delivery.published'],
+        url: `${receiver.url}/b-events`,
+      },
+    ]);
+    const log = await b.http.get(
+      `/api/v1/workspaces/${b.workspaceId}/webhooks/${bIds.webhookEndpointId}/deliveries`,
+    );
+    expect(log.body.deliveries).toMatchObject([
+      { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { Keyring } from '../../src/modules/vault/keyring.js';
 import type { Mailer, MailMessage } from '../../src/modules/mail/mailer.js';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/audit.service.js';
 import { createServices } from '../../src/runtime/services.js';
+import type { JobName } from '../../src/jobs/catalogue.js';
 import { createTestDatabase, type TestTarget } from './databases.js';
 
 export interface TestResponse<T = any> {
@@ -35,6 +36,13 @@ let counter = 0;
 export const uniqueEmail = (label = 'user') =>
   `${label}.${Date.now().toString(36)}.${++counter}@example.test`;
 export const PASSWORD = 'correct horse battery staple';
+
+/** A job a service queued while no job engine runs (see `queuedJobs` and `runQueuedJobs`). */
+export interface QueuedJob {
+  name: JobName;
+  payload: unknown;
+  startAfter: Date | undefined;
+}
 
 /**
  * An in-process Chorus (no port) on a fresh database, with HTTP clients that keep cookies and the CSRF
@@ -64,6 +72,34 @@ export async function createHarness(
     keyring,
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
+  // No job engine runs here: jobs services queue are kept, and tests run them by hand with `runQueuedJobs`.
+  const queuedJobs: QueuedJob[] = [];
+  services.jobs.attach({
+    send: async (name, payload, options) => {
+      queuedJobs.push({ name, payload, startAfter: options?.startAfter });
+      return null;
+    },
+  });
+
+  /**
+   * Runs queued jobs (and the jobs they queue) whose start time has come by `clock`, with the real
+   * handlers, until none is due; returns what each handler returned.
+   */
+  async function runQueuedJobs(name?: JobName): Promise<unknown[]> {
+    const results: unknown[] = [];
+    for (;;) {
+      const now = clock.now().getTime();
+      const index = queuedJobs.findIndex(
+        (j) => (!name || j.name === name) && (!j.startAfter || j.startAfter.getTime() <= now),
+      );
+      if (index < 0) return results;
+      const [job] = queuedJobs.splice(index, 1);
+      const handler = services.jobHandlers.find((h) => h.name === job!.name);
+      if (!handler) throw new Error(`no handler for ${job!.name}`);
+      results.push(await handler.handle(job!.payload as never, { jobId: `test-${results.length}` }));
+    }
+  }
+
   const metrics = createMetrics();
   const app = createApp({
     services,
@@ -260,6 +296,8 @@ export async function createHarness(
     metrics,
     keyring,
     secrets,
+    queuedJobs,
+    runQueuedJobs,
     client,
     tenant,
     member,

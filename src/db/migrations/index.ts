@@ -2,6 +2,7 @@ import { sql as foundation } from './0001_foundation.js';
 import { sql as channels } from './0002_channels.js';
 import { sql as oauth } from './0003_oauth.js';
 import { sql as publishing } from './0004_publishing.js';
+import { sql as webhooks } from './0005_webhooks.js';
 
 export interface Migration {
   id: string;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0002_channels', sql: channels },
   { id: '0003_oauth', sql: oauth },
   { id: '0004_publishing', sql: publishing },
+  { id: '0005_webhooks', sql: webhooks },
 ];

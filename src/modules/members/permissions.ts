@@ -39,8 +39,8 @@ export const ROLE_INFO: Record<Role, { label: string; description: string }> = {
 };
 
 export const PERMISSIONS = {
-  'workspace.read': 'See the workspace and its settings.',
-  'workspace.manage': 'Rename the workspace and change its time zone.',
+  'workspace.read': 'See the workspace and its settings, including webhooks and their delivery log.',
+  'workspace.manage': 'Rename the workspace, change its time zone, and manage its webhooks.',
   'members.read': 'See who is in the workspace.',
   'members.manage': 'Invite, change roles of and remove members.',
   'audit.read': 'Read the audit log.',

@@ -2,19 +2,33 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import type { JobQueue } from '../../jobs/engine.js';
+import type { JobSender } from '../../jobs/queue.js';
 import type { NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
 import { NetworkError } from '../../networks/errors.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { ClaimedDelivery, Delivery, PublishingRepository } from './publishing.repository.js';
 
-/** Events the engine reports (outbound webhooks, notifications). */
-export type PublishingEvent =
-  'delivery.published' | 'delivery.failed' | 'delivery.unconfirmed' | 'channel.needs_reconnect';
+/** What the engine reports, in the shapes outbound webhooks publish (docs/webhooks.md). */
+interface DeliveryRef {
+  deliveryId: string;
+  postId: string;
+  channelId: string;
+  network: string;
+}
+export interface PublishingEventData {
+  'delivery.published': DeliveryRef & { remoteId: string | null; url: string | null; publishedAt: string };
+  'delivery.failed': DeliveryRef & { error: { kind: string; message: string }; failedAt: string };
+  'delivery.unconfirmed': DeliveryRef & { reason: string; sentAt: string };
+}
+export type PublishingEvent = keyof PublishingEventData;
 
 export interface PublishingEvents {
-  emit(workspaceId: string, type: PublishingEvent, data: Record<string, unknown>): Promise<unknown>;
+  emit<T extends PublishingEvent>(
+    workspaceId: string,
+    type: T,
+    data: PublishingEventData[T],
+  ): Promise<unknown>;
 }
 
 /** Attempts of one delivery before a transient failure becomes a failure a person sees. */
@@ -42,7 +56,7 @@ export class DeliveryEngine {
     private readonly deps: {
       repo: PublishingRepository;
       channels: ChannelsService;
-      jobs: JobQueue;
+      jobs: JobSender;
       events: PublishingEvents;
       clock: Clock;
       logger: Logger;
@@ -123,7 +137,11 @@ export class DeliveryEngine {
       publishedAt: at,
       latenessMs: Math.max(0, at.getTime() - delivery.dueAt.getTime()),
     });
-    await this.emit(delivery, 'delivery.published', { remoteId: result.remoteId, url: result.url });
+    await this.emit(delivery, channel.network, 'delivery.published', {
+      remoteId: result.remoteId,
+      url: result.url,
+      publishedAt: at.toISOString(),
+    });
     return 'published';
   }
 
@@ -157,7 +175,10 @@ export class DeliveryEngine {
           errorKind: error.kind,
           errorMessage: error.message,
         });
-        await this.emit(delivery, 'delivery.failed', { kind: error.kind, message: error.message });
+        await this.emit(delivery, channel.network, 'delivery.failed', {
+          error: { kind: error.kind, message: error.message },
+          failedAt: now.toISOString(),
+        });
         return 'failed';
       default: {
         // transient, rate_limited, auth_expired, quota_exhausted: wait, then try again — the request
@@ -170,7 +191,10 @@ export class DeliveryEngine {
             errorKind: error.kind,
             errorMessage: error.message,
           });
-          await this.emit(delivery, 'delivery.failed', { kind: error.kind, message: error.message });
+          await this.emit(delivery, channel.network, 'delivery.failed', {
+            error: { kind: error.kind, message: error.message },
+            failedAt: now.toISOString(),
+          });
           return 'failed';
         }
         const backoff = new Date(now.getTime() + (BACKOFF_MS[delivery.attempts - 1] ?? 600_000));
@@ -216,14 +240,20 @@ export class DeliveryEngine {
     );
   }
 
-  private emit(delivery: Delivery, type: PublishingEvent, data: Record<string, unknown>) {
+  private emit<T extends PublishingEvent>(
+    delivery: Delivery,
+    network: string,
+    type: T,
+    data: Omit<PublishingEventData[T], keyof DeliveryRef>,
+  ) {
+    const ref: DeliveryRef = {
+      deliveryId: delivery.id,
+      postId: delivery.postId,
+      channelId: delivery.channelId,
+      network,
+    };
     return this.deps.events
-      .emit(delivery.workspaceId, type, {
-        deliveryId: delivery.id,
-        postId: delivery.postId,
-        channelId: delivery.channelId,
-        ...data,
-      })
+      .emit(delivery.workspaceId, type, { ...ref, ...data } as PublishingEventData[T])
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: (error as Error).message, type }, 'could not emit a publishing event'),
       );
@@ -289,10 +319,10 @@ export class DeliveryEngine {
           },
           'unconfirmed',
         );
-        await this.emit(delivery, 'delivery.published', {
+        await this.emit(delivery, adapter.metadata.id, 'delivery.published', {
           remoteId: found.remoteId,
           url: found.url,
-          settled: true,
+          publishedAt: now.toISOString(),
         });
         return 'published';
       }
@@ -315,7 +345,10 @@ export class DeliveryEngine {
     const reason = `Chorus cannot tell whether ${adapter.metadata.name} published this post. Check the channel, then mark the delivery as published or send it again.`;
     if (delivery.stateReason !== reason) {
       await this.deps.repo.noteUnconfirmed(deliveryId, reason, now);
-      await this.emit(delivery, 'delivery.unconfirmed', { message: reason });
+      await this.emit(delivery, adapter.metadata.id, 'delivery.unconfirmed', {
+        reason,
+        sentAt: (delivery.firstSentAt ?? now).toISOString(),
+      });
     }
     return 'needs_person';
   }
