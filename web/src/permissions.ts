@@ -20,7 +20,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'settings', label: 'Settings', permission: null },
 ];
 
-export type SettingsPageId = 'members' | 'channels' | 'workspaces' | 'tokens' | 'audit';
+export type SettingsPageId = 'members' | 'channels' | 'publishing' | 'workspaces' | 'tokens' | 'audit';
 
 export interface SettingsPage {
   id: SettingsPageId;
@@ -31,6 +31,7 @@ export interface SettingsPage {
 export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'members', label: 'Members', permission: 'members.read' },
   { id: 'channels', label: 'Channels', permission: 'channels.read' },
+  { id: 'publishing', label: 'Publishing', permission: 'posts.read' },
   { id: 'workspaces', label: 'Workspaces', permission: null },
   { id: 'tokens', label: 'API tokens', permission: null },
   { id: 'audit', label: 'Audit log', permission: 'audit.read' },
