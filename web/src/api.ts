@@ -6,6 +6,14 @@ import type {
   Channel,
   ChannelCredential,
   ConnectChannelInput,
+  CreatePostInput,
+  Delivery,
+  PauseInput,
+  Post,
+  PostListQuery,
+  PublishingOverview,
+  ResolveDeliveryInput,
+  ResumeInput,
   SignInAnswer,
   StartSignInInput,
   CreatedInvitation,
@@ -31,6 +39,7 @@ import type {
   WebhookEndpoint,
   WebhookEventInfo,
   WebhookWithSecret,
+  UpdatePostInput,
   Workspace,
   WorkspaceList,
 } from './types.js';
@@ -333,4 +342,44 @@ export const api = {
       query: { limit: options.limit ?? 50, before: options.before },
       signal,
     }),
+
+  posts: (workspaceId: string, query: PostListQuery, signal?: AbortSignal) =>
+    request<{ posts: Post[] }>(`${ws(workspaceId)}/posts`, {
+      query: { limit: query.limit ?? 25, before: query.before, state: query.state },
+      signal,
+    }),
+
+  /** One post with its deliveries and every attempt. */
+  post: (workspaceId: string, postId: string, signal?: AbortSignal) =>
+    request<{ post: Post }>(`${ws(workspaceId)}/posts/${seg(postId)}`, { signal }),
+
+  createPost: (workspaceId: string, input: CreatePostInput) =>
+    request<{ post: Post }>(`${ws(workspaceId)}/posts`, { method: 'POST', body: input }),
+
+  updatePost: (workspaceId: string, postId: string, input: UpdatePostInput) =>
+    request<{ post: Post }>(`${ws(workspaceId)}/posts/${seg(postId)}`, { method: 'PATCH', body: input }),
+
+  deletePost: (workspaceId: string, postId: string) =>
+    request<undefined>(`${ws(workspaceId)}/posts/${seg(postId)}`, { method: 'DELETE' }),
+
+  /** Sends again only the deliveries of the post that failed. */
+  retryPost: (workspaceId: string, postId: string) =>
+    request<{ post: Post }>(`${ws(workspaceId)}/posts/${seg(postId)}/retry`, { method: 'POST' }),
+
+  /** Settles an unconfirmed delivery: it was published, or it should be sent again. */
+  resolveDelivery: (workspaceId: string, deliveryId: string, input: ResolveDeliveryInput) =>
+    request<{ delivery: Delivery }>(`${ws(workspaceId)}/deliveries/${seg(deliveryId)}/resolve`, {
+      method: 'POST',
+      body: input,
+    }),
+
+  /** Pauses in force and the deliveries that need someone. */
+  publishing: (workspaceId: string, signal?: AbortSignal) =>
+    request<PublishingOverview>(`${ws(workspaceId)}/publishing`, { signal }),
+
+  pausePublishing: (workspaceId: string, input: PauseInput) =>
+    request<undefined>(`${ws(workspaceId)}/publishing/pause`, { method: 'POST', body: input }),
+
+  resumePublishing: (workspaceId: string, input: ResumeInput) =>
+    request<{ released: number }>(`${ws(workspaceId)}/publishing/resume`, { method: 'POST', body: input }),
 };

@@ -90,3 +90,18 @@ export function useDocumentTitle(...parts: string[]): void {
     document.title = title;
   }, [title]);
 }
+
+/** Calls `callback` every `ms` while the page is visible; null stops it. */
+export function useInterval(callback: () => void, ms: number | null): void {
+  const callbackRef = useRef(callback);
+  useLayoutEffect(() => {
+    callbackRef.current = callback;
+  });
+  useEffect(() => {
+    if (ms === null) return;
+    const id = window.setInterval(() => {
+      if (!document.hidden) callbackRef.current();
+    }, ms);
+    return () => window.clearInterval(id);
+  }, [ms]);
+}

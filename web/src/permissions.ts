@@ -20,7 +20,8 @@ export const SECTIONS: readonly Section[] = [
   { id: 'settings', label: 'Settings', permission: null },
 ];
 
-export type SettingsPageId = 'members' | 'channels' | 'webhooks' | 'workspaces' | 'tokens' | 'audit';
+export type SettingsPageId =
+  'members' | 'channels' | 'publishing' | 'webhooks' | 'workspaces' | 'tokens' | 'audit';
 
 export interface SettingsPage {
   id: SettingsPageId;
@@ -31,6 +32,7 @@ export interface SettingsPage {
 export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'members', label: 'Members', permission: 'members.read' },
   { id: 'channels', label: 'Channels', permission: 'channels.read' },
+  { id: 'publishing', label: 'Publishing', permission: 'posts.read' },
   { id: 'webhooks', label: 'Webhooks', permission: 'workspace.read' },
   { id: 'workspaces', label: 'Workspaces', permission: null },
   { id: 'tokens', label: 'API tokens', permission: null },

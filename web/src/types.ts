@@ -310,3 +310,135 @@ export interface WebhookDeliveryPage {
   deliveries: WebhookDelivery[];
   nextCursor: string | null;
 }
+
+/** Where one post stands on one channel. */
+export type DeliveryState =
+  'scheduled' | 'sending' | 'published' | 'failed' | 'unconfirmed' | 'paused' | 'cancelled';
+
+/** One summary of a post's deliveries. */
+export type PostStatus =
+  'draft' | 'scheduled' | 'sending' | 'published' | 'partly_published' | 'needs_attention' | 'cancelled';
+
+export interface Delivery {
+  id: string;
+  postId: string;
+  channelId: string;
+  state: DeliveryState;
+  /** A sentence written to be shown as is. */
+  reason: string | null;
+  dueAt: string;
+  nextAttemptAt: string | null;
+  attempts: number;
+  remoteId: string | null;
+  /** The published post on the network, when the network gives one. */
+  url: string | null;
+  publishedAt: string | null;
+  latenessMs: number | null;
+  errorKind: string | null;
+  error: string | null;
+}
+
+export type AttemptOutcome =
+  'published' | 'failed' | 'retry' | 'unconfirmed' | 'reconciled_published' | 'reconciled_absent' | 'held';
+
+export interface DeliveryAttempt {
+  deliveryId: string;
+  number: number;
+  startedAt: string;
+  finishedAt: string | null;
+  sent: { text?: string; threadParts?: number; [key: string]: unknown };
+  outcome: AttemptOutcome | null;
+  errorKind: string | null;
+  error: string | null;
+  remoteId: string | null;
+  url: string | null;
+}
+
+export interface PostChannel {
+  channelId: string;
+  /** This channel's own text; null when it uses the post's text. */
+  body: string | null;
+  thread: string[];
+  options: Record<string, unknown>;
+}
+
+export interface Post {
+  id: string;
+  body: string;
+  approved: boolean;
+  scheduledAt: string | null;
+  /** The wall-clock time it was planned for (YYYY-MM-DDTHH:mm), in `scheduleTimeZone`. */
+  scheduleLocal: string | null;
+  scheduleTimeZone: string | null;
+  createdAt: string;
+  updatedAt: string;
+  status: PostStatus;
+  channels: PostChannel[];
+  deliveries: Delivery[];
+  /** Only on a single post. */
+  attempts?: DeliveryAttempt[];
+}
+
+/** When a post goes out: `{at:'now'}`, an instant, or a wall-clock time (the workspace's zone by default). */
+export type PostSchedule = { at: string } | { local: string; timeZone?: string };
+
+export interface PostChannelInput {
+  channelId: string;
+  body?: string;
+}
+
+export interface CreatePostInput {
+  body: string;
+  channels: PostChannelInput[];
+  /** Null or absent: a draft. */
+  schedule?: PostSchedule | null;
+}
+
+export interface UpdatePostInput {
+  body?: string;
+  channels?: PostChannelInput[];
+  schedule?: PostSchedule | null;
+}
+
+export interface PostListQuery {
+  limit?: number;
+  /** Posts created before this instant (the `createdAt` of the last one shown). */
+  before?: string | null;
+  /** Only posts with a delivery in this state. */
+  state?: DeliveryState | null;
+}
+
+export type PauseScope = 'global' | 'workspace' | 'channel';
+
+export interface PublishingPause {
+  scope: PauseScope;
+  channelId: string | null;
+  reason: string | null;
+  pausedAt: string;
+}
+
+export interface AttentionDelivery extends Delivery {
+  /** The start of the post's text. */
+  postBody: string;
+}
+
+export interface PublishingOverview {
+  pauses: PublishingPause[];
+  /** Failed, unconfirmed and held deliveries. */
+  deliveries: AttentionDelivery[];
+}
+
+export type ResolveDeliveryInput = { as: 'published'; url?: string } | { as: 'send_again' };
+
+export interface PauseInput {
+  channelId?: string;
+  reason?: string;
+}
+
+export type ResumeMode = 'send_now' | 'reschedule';
+
+export interface ResumeInput {
+  channelId?: string;
+  mode: ResumeMode;
+  spacingMinutes?: number;
+}

@@ -6,6 +6,7 @@ import type { Workspace } from '../types.js';
 import { AuditPage } from './AuditPage.js';
 import { ChannelsPage } from './ChannelsPage.js';
 import { MembersPage } from './MembersPage.js';
+import { PublishingPage } from './PublishingPage.js';
 import { TokensPage } from './TokensPage.js';
 import { WebhooksPage } from './WebhooksPage.js';
 import { WorkspacesPage } from './WorkspacesPage.js';
@@ -35,6 +36,7 @@ export function SettingsLayout({ workspace, page }: { workspace: Workspace; page
         {page === 'members' ? <MembersPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'channels' ? <ChannelsPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'webhooks' ? <WebhooksPage key={workspace.id} workspace={workspace} /> : null}
+        {page === 'publishing' ? <PublishingPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'workspaces' ? <WorkspacesPage workspace={workspace} /> : null}
         {page === 'tokens' ? <TokensPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'audit' ? <AuditPage key={workspace.id} workspace={workspace} /> : null}

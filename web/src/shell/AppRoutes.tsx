@@ -1,6 +1,9 @@
 import { NotFoundView } from '../pages/NotFoundPage.js';
 import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
+import { ComposePage } from '../posts/ComposePage.js';
+import { PostPage } from '../posts/PostPage.js';
+import { PostsPage } from '../posts/PostsPage.js';
 import {
   can,
   defaultSettingsPage,
@@ -12,6 +15,7 @@ import {
 import { Redirect, pathSegments, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { SettingsLayout } from '../settings/SettingsLayout.js';
+import type { Section } from '../permissions.js';
 import type { Workspace } from '../types.js';
 import { AppShell } from './AppShell.js';
 import { NoWorkspacePage } from './NoWorkspacePage.js';
@@ -62,13 +66,24 @@ function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: stri
   const [sectionId, subPageId, ...extra] = rest;
   if (!sectionId) return <Redirect to={workspaceHome(workspace)} />;
 
+  // A post's own page belongs to the calendar: the same people may open it.
+  if (sectionId === 'posts') {
+    const calendar = findSection('calendar');
+    if (!subPageId || extra.length > 0 || !calendar) return <NotFoundView />;
+    return can(workspace, calendar.permission) ? (
+      <PostPage key={`${workspace.id}-${subPageId}`} workspace={workspace} postId={subPageId} />
+    ) : (
+      <SectionForbidden section={calendar} />
+    );
+  }
+
   const section = findSection(sectionId);
   if (!section || extra.length > 0) return <NotFoundView />;
 
   if (section.id !== 'settings') {
     if (subPageId) return <NotFoundView />;
     return can(workspace, section.permission) ? (
-      <SectionPlaceholder section={section} />
+      <SectionPage workspace={workspace} section={section} />
     ) : (
       <SectionForbidden section={section} />
     );
@@ -79,4 +94,10 @@ function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: stri
   const page = findSettingsPage(subPageId);
   if (!page) return <NotFoundView />;
   return <SettingsLayout workspace={workspace} page={page.id} />;
+}
+
+function SectionPage({ workspace, section }: { workspace: Workspace; section: Section }) {
+  if (section.id === 'calendar') return <PostsPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
+  return <SectionPlaceholder section={section} />;
 }

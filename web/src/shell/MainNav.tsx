@@ -4,7 +4,9 @@ import type { Workspace } from '../types.js';
 
 export function MainNav({ workspace }: { workspace: Workspace }) {
   const { pathname } = useLocation();
-  const [, , activeSection] = pathSegments(pathname);
+  const [, , current] = pathSegments(pathname);
+  // A post's page is part of the calendar.
+  const activeSection = current === 'posts' ? 'calendar' : current;
   const visible = SECTIONS.filter((section) => can(workspace, section.permission));
 
   return (
@@ -14,7 +16,9 @@ export function MainNav({ workspace }: { workspace: Workspace }) {
           <li key={section.id}>
             <Link
               to={workspacePath(workspace, section.id)}
-              aria-current={section.id === activeSection ? 'page' : undefined}
+              aria-current={
+                section.id === current ? 'page' : section.id === activeSection ? 'true' : undefined
+              }
             >
               {section.label}
             </Link>
