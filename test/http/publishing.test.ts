@@ -128,6 +128,8 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     const a = post.deliveries.find((d: { channelId: string }) => d.channelId === t.channel.a);
     const b = post.deliveries.find((d: { channelId: string }) => d.channelId === t.channel.b);
     expect(a).toMatchObject({
+      channelName: 'partial-a',
+      network: 'webhook',
       state: 'published',
       remoteId: expect.stringMatching(/^post-chorus-/),
       latenessMs: 1500,
@@ -224,7 +226,13 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     expect(new Set(sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
     const post = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/posts/${res.body.post.id}`)).body
       .post;
-    expect(post.attempts.map((x: { outcome: string }) => x.outcome)).toEqual(['retry', 'published']);
+    // The unanswered attempt stays in the history, then how it was settled, then the send that landed.
+    expect(post.attempts.map((x: { outcome: string }) => x.outcome)).toEqual([
+      'unconfirmed',
+      'retry',
+      'published',
+    ]);
+    expect(post.attempts[1].sent).toEqual({ settlement: 'sent again under the same key' });
   });
 
   it('asks a person when a network cannot be asked and a re-send could duplicate', async () => {
@@ -517,5 +525,39 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
       channelId: t.channel.b,
       error: { kind: 'invalid_content', message: expect.any(String) },
     });
+  });
+
+  it('puts a post back to a draft and schedules it again, and drops and re-adds a channel', async () => {
+    const t = await setup('redraft', ['a', 'b']);
+    const at = new Date(clock.now().getTime() + 3600_000).toISOString();
+    const res = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'Back and forth',
+      channels: [{ channelId: t.channel.a }, { channelId: t.channel.b }],
+      schedule: { at },
+    });
+    const url = `/api/v1/workspaces/${t.workspaceId}/posts/${res.body.post.id}`;
+    pendingPublishes();
+    const draft = await t.http.patch(url, { schedule: null });
+    expect(draft.body.post.deliveries.map((d: { state: string }) => d.state)).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
+    const onlyA = await t.http.patch(url, { channels: [{ channelId: t.channel.a }], schedule: { at } });
+    expect(onlyA.status, onlyA.text).toBe(200);
+    const states = Object.fromEntries(
+      onlyA.body.post.deliveries.map((d: { channelId: string; state: string }) => [d.channelId, d.state]),
+    );
+    expect(states).toEqual({ [t.channel.a!]: 'scheduled', [t.channel.b!]: 'cancelled' });
+    const both = await t.http.patch(url, {
+      channels: [{ channelId: t.channel.a }, { channelId: t.channel.b }],
+    });
+    expect(both.body.post.deliveries.map((d: { state: string }) => d.state)).toEqual([
+      'scheduled',
+      'scheduled',
+    ]);
+    clock.advance(3600_000);
+    const jobs = [...new Set(pendingPublishes())];
+    for (const id of jobs) await h.services.deliveryEngine.run(id);
+    expect((await t.http.get(url)).body.post.status).toBe('published');
   });
 });

@@ -104,7 +104,10 @@ describe('a Bluesky channel on a real local network', () => {
     const post = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/posts/${created.body.post.id}`)).body
       .post;
     expect(post.deliveries[0]).toMatchObject({ state: 'published', url: expect.stringContaining('/post/') });
-    expect(post.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['reconciled_published']);
+    expect(post.attempts.map((a: { outcome: string }) => a.outcome)).toEqual([
+      'unconfirmed',
+      'reconciled_published',
+    ]);
     const texts = (await net.listPosts(carol.did)).map((r) => r.value.text);
     expect(texts.filter((x) => x === 'Answer lost on the way back')).toHaveLength(1);
   });

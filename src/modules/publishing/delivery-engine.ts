@@ -269,8 +269,6 @@ export class DeliveryEngine {
   ): Promise<'published' | 'resent' | 'needs_person' | 'later' | 'not_unconfirmed'> {
     const delivery = await this.deps.repo.delivery(deliveryId);
     if (!delivery || delivery.state !== 'unconfirmed') return 'not_unconfirmed';
-    const attemptId = (await this.deps.repo.lastAttemptId(deliveryId)) ?? newId();
-    const claimed = { deliveryId, attemptId };
     const now = this.now();
     let adapter: NetworkAdapter;
     try {
@@ -306,6 +304,10 @@ export class DeliveryEngine {
         return 'later';
       }
       if (found) {
+        const claimed = {
+          deliveryId,
+          attemptId: await this.deps.repo.addSettlement(deliveryId, newId(), 'found on the network', now),
+        };
         await this.deps.repo.finish(
           claimed,
           {
@@ -328,7 +330,7 @@ export class DeliveryEngine {
       }
       return this.resend(
         delivery,
-        claimed,
+        'not found on the network',
         'reconciled_absent',
         'The network has no post under this delivery’s key: sending it again.',
       );
@@ -337,7 +339,7 @@ export class DeliveryEngine {
     if (delivery.firstSentAt && now.getTime() - delivery.firstSentAt.getTime() < safeFor) {
       return this.resend(
         delivery,
-        claimed,
+        'sent again under the same key',
         'retry',
         'Sending again with the same idempotency key, which the network uses to refuse a second post.',
       );
@@ -355,11 +357,15 @@ export class DeliveryEngine {
 
   private async resend(
     delivery: Delivery,
-    claimed: { deliveryId: string; attemptId: string },
+    how: string,
     outcome: 'reconciled_absent' | 'retry',
     reason: string,
   ): Promise<'resent'> {
     const now = this.now();
+    const claimed = {
+      deliveryId: delivery.id,
+      attemptId: await this.deps.repo.addSettlement(delivery.id, newId(), how, now),
+    };
     await this.deps.repo.finish(
       claimed,
       { state: 'scheduled', attemptOutcome: outcome, reason, now, nextAttemptAt: null },

@@ -11,6 +11,8 @@ const DeliveryDto = z.object({
   id: z.uuid(),
   postId: z.uuid(),
   channelId: z.uuid(),
+  channelName: z.string().nullable(),
+  network: z.string().nullable(),
   state: z.enum(STATES),
   reason: z.string().nullable(),
   dueAt: z.string(),
@@ -23,10 +25,12 @@ const DeliveryDto = z.object({
   errorKind: z.string().nullable(),
   error: z.string().nullable(),
 });
-const toDeliveryDto = (d: Delivery) => ({
+const toDeliveryDto = (d: Delivery, channels: PostView['channels'] = {}) => ({
   id: d.id,
   postId: d.postId,
   channelId: d.channelId,
+  channelName: channels[d.channelId]?.name ?? null,
+  network: channels[d.channelId]?.network ?? null,
   state: d.state,
   reason: d.stateReason,
   dueAt: d.dueAt.toISOString(),
@@ -125,7 +129,7 @@ const toPostDto = (view: PostView) => ({
     thread: v.thread,
     options: v.options,
   })),
-  deliveries: view.deliveries.map(toDeliveryDto),
+  deliveries: view.deliveries.map((d) => toDeliveryDto(d, view.channels)),
   ...(view.attempts ? { attempts: view.attempts.map(toAttemptDto) } : {}),
 });
 

@@ -19,6 +19,9 @@ import type {
   Variant,
 } from './publishing.repository.js';
 
+/** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
+const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
+
 /** When a post goes out: now, at an instant, or at a wall-clock time in a zone (the workspace's by default). */
 export type ScheduleInput = { at: 'now' } | { at: string } | { local: string; timeZone?: string | undefined };
 
@@ -41,6 +44,8 @@ export interface PostView {
   variants: Variant[];
   deliveries: Delivery[];
   attempts?: Attempt[];
+  /** Names and networks of the channels the post goes to, for display. */
+  channels: Record<string, { name: string; network: string }>;
 }
 
 /**
@@ -217,7 +222,6 @@ export class PostsService {
           ? null
           : this.resolveSchedule(access, input.schedule);
     const now = this.deps.clock.now();
-    const waiting = new Set<DeliveryState>(['scheduled', 'paused', 'failed']);
     const toEnqueue: { id: string; dueAt: Date }[] = [];
     await this.deps.transaction(async (repo) => {
       await repo.updatePost(
@@ -257,9 +261,10 @@ export class PostsService {
             now,
           });
           toEnqueue.push({ id, dueAt: schedule.at });
-        } else if (waiting.has(existing.state) && existing.state !== 'failed') {
-          // A delivery that waits takes the new time; published and failed ones keep theirs.
-          const moved = await repo.reschedule([existing.id], schedule.at, now, ['scheduled', 'paused']);
+        } else if (REVIVABLE.has(existing.state)) {
+          // A delivery that waits (or was cancelled by an earlier edit) takes the new time; published and
+          // failed ones keep theirs (retry sends a failed one again).
+          const moved = await repo.reschedule([existing.id], schedule.at, now, [...REVIVABLE]);
           if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: schedule.at });
         }
       }
@@ -296,7 +301,7 @@ export class PostsService {
       this.deps.repo.variants([post.id]),
       this.deps.repo.deliveries([post.id]),
     ]);
-    const view: PostView = { post, variants, deliveries };
+    const view: PostView = { post, variants, deliveries, channels: await this.channelNames(access) };
     if (withAttempts) view.attempts = await this.deps.repo.attempts(deliveries.map((d) => d.id));
     return view;
   }
@@ -311,11 +316,18 @@ export class PostsService {
       this.deps.repo.variants(ids),
       this.deps.repo.deliveries(ids),
     ]);
+    const channels = await this.channelNames(access);
     return posts.map((post) => ({
       post,
       variants: variants.filter((v) => v.postId === post.id),
       deliveries: deliveries.filter((d) => d.postId === post.id),
+      channels,
     }));
+  }
+
+  private async channelNames(access: WorkspaceAccess): Promise<PostView['channels']> {
+    const list = await this.deps.channels.list(access);
+    return Object.fromEntries(list.map((c) => [c.id, { name: c.name, network: c.network }]));
   }
 
   /** Re-sends only what did not publish: failed deliveries go out again now. */
@@ -348,7 +360,12 @@ export class PostsService {
       throw conflict(`This delivery is ${delivery.state}, not unconfirmed: there is nothing to settle.`);
     }
     const now = this.deps.clock.now();
-    const attemptId = (await this.deps.repo.lastAttemptId(deliveryId)) ?? newId();
+    const attemptId = await this.deps.repo.addSettlement(
+      deliveryId,
+      newId(),
+      decision.as === 'published' ? 'a person confirmed it was published' : 'a person asked to send it again',
+      now,
+    );
     const done =
       decision.as === 'published'
         ? await this.deps.repo.finish(

@@ -532,7 +532,7 @@ export class PublishingRepository {
         .values({
           id: attemptId,
           delivery_id: delivery.id,
-          number: delivery.attempts,
+          number: sql<number>`(SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ${delivery.id})`,
           started_at: now,
           request: JSON.stringify({
             text,
@@ -664,15 +664,22 @@ export class PublishingRepository {
     });
   }
 
-  /** The newest attempt of a delivery (the one an unconfirmed delivery is settling). */
-  async lastAttemptId(deliveryId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('delivery_attempts')
-      .select('id')
-      .where('delivery_id', '=', deliveryId)
-      .orderBy('number', 'desc')
-      .executeTakeFirst();
-    return row?.id;
+  /**
+   * Records how an unconfirmed delivery was settled (a lookup on the network, a re-send under the same key,
+   * a person's word) as its own entry, so the history keeps the attempt that went unanswered.
+   */
+  async addSettlement(deliveryId: string, id: string, how: string, now: Date): Promise<string> {
+    await this.db
+      .insertInto('delivery_attempts')
+      .values({
+        id,
+        delivery_id: deliveryId,
+        number: sql<number>`(SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ${deliveryId})`,
+        started_at: now,
+        request: JSON.stringify({ settlement: how }),
+      })
+      .execute();
+    return id;
   }
 
   // --- the sweeper ---------------------------------------------------------------------------------
