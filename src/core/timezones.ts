@@ -1,9 +1,2 @@
-/** True when `zone` is an IANA time zone name this runtime knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
+/** True when `zone` is an IANA time zone name this runtime knows (one rule, in wallclock.ts). */
+export { isValidTimeZone } from './wallclock.js';

@@ -76,7 +76,17 @@ export async function startRuntime(
   }
   const { database, keyring } = await openStorage(config, logger);
   const metrics = createMetrics();
+  // The chaos run's hook: a worker kills itself (as kill -9 would) between a network's answer and the
+  // commit that records it, with this probability. Never set outside `npm run chaos`.
+  const crashAfterSend = Number(process.env.CHORUS_TEST_CRASH_AFTER_SEND ?? 0);
   const services = createServices({
+    ...(crashAfterSend > 0
+      ? {
+          afterSend: () => {
+            if (Math.random() < crashAfterSend) process.kill(process.pid, 'SIGKILL');
+          },
+        }
+      : {}),
     database,
     config,
     clock: options.clock ?? systemClock,

@@ -36,6 +36,8 @@ export function createServices(deps: {
   logger: Logger;
   keyring: Keyring;
   mailer?: Mailer;
+  /** Test hook (the chaos run): called after a network answered, before the answer is recorded. */
+  afterSend?: (deliveryId: string) => void;
 }) {
   const db: Kysely<DB> = deps.database.db;
   const repos = repositories(db);
@@ -110,6 +112,7 @@ export function createServices(deps: {
     events: webhooks,
     clock,
     logger,
+    ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
   });
   const posts = new PostsService({
     repo: repos.publishing,
