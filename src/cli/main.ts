@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { CatalogueError } from '../jobs/catalogue.js';
+import { JobEngine } from '../jobs/engine.js';
 import { createLogger } from '../core/logger.js';
 import { AppError } from '../core/errors.js';
 import { startRuntime, openStorage, type Mode } from '../runtime/runtime.js';
@@ -222,6 +223,53 @@ secrets
     });
     console.log(`Re-encrypted ${result.reencrypted} secrets; every secret is now under key ${result.keyId}.`);
     if (!fileKey) console.log('You can now remove CHORUS_SECRET_KEY_PREVIOUS.');
+  });
+
+const publishing = program
+  .command('publishing')
+  .description('Pause or resume publishing for every workspace (the operator’s brake)');
+publishing
+  .command('pause')
+  .description(
+    'Hold every due post in every workspace until `chorus publishing resume`; nothing held is sent',
+  )
+  .option('--reason <text>', 'shown to every workspace next to its held posts')
+  .action(async (options: { reason?: string }) => {
+    await withServices((s) => s.posts.pauseEverything(SYSTEM_ACTOR, options.reason?.trim() || null));
+    console.log('Publishing is paused everywhere. Held posts wait; resume with `chorus publishing resume`.');
+  });
+publishing
+  .command('resume')
+  .description('Lift the global pause and release the held posts')
+  .addOption(
+    new Option('--mode <mode>', 'send held posts now, or keep future times and spread overdue ones')
+      .choices(['send_now', 'reschedule'])
+      .default('reschedule'),
+  )
+  .option('--spacing-minutes <n>', 'minutes between released posts of one channel', '15')
+  .action(async (options: { mode: 'send_now' | 'reschedule'; spacingMinutes: string }) => {
+    const spacing = Number(options.spacingMinutes);
+    if (!Number.isInteger(spacing) || spacing < 1 || spacing > 1440) {
+      throw new AppError('invalid_request', '--spacing-minutes must be a whole number from 1 to 1440.');
+    }
+    const result = await withServices(async (s, storage) => {
+      // Released posts are queued on the job engine (send-only here; the workers send them).
+      const engine = new JobEngine(
+        storage.database,
+        s.jobHandlers,
+        createLogger('warn', pino.destination(2)),
+        { work: false, maintain: false, pollSeconds: 2 },
+        config().database.kind === 'postgres' ? config().DATABASE_URL : undefined,
+      );
+      await engine.start();
+      s.jobs.attach(engine);
+      try {
+        return await s.posts.resumeEverything(SYSTEM_ACTOR, options.mode, spacing);
+      } finally {
+        await engine.stop();
+      }
+    });
+    console.log(`Publishing resumed everywhere; ${result.released} held posts released (${options.mode}).`);
   });
 
 program.addOption(new Option('--no-color').hideHelp());

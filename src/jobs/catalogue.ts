@@ -30,8 +30,8 @@ export const JOB_CATALOGUE = {
       'Sends one delivery when it is due: claims it (one conditional update), publishes, records the outcome. Never retried by the engine: the delivery decides.',
     expireInSeconds: 300,
     retryLimit: 0,
-    batchSize: 25,
-    workers: 8,
+    batchSize: 100,
+    workers: 20,
   },
   'deliveries.reconcile.v1': {
     payload: z.object({ deliveryId: z.uuid() }).strict(),
@@ -55,8 +55,8 @@ export const JOB_CATALOGUE = {
       "Does nothing. Measures the job engine's own throughput (npm run bench -- publish), with the publishing job's concurrency.",
     expireInSeconds: 60,
     retryLimit: 0,
-    batchSize: 25,
-    workers: 8,
+    batchSize: 100,
+    workers: 20,
   },
   'audit.retention.v1': {
     payload: z.object({}).strict(),
@@ -107,6 +107,16 @@ export interface JobContext {
 export interface JobHandler<N extends JobName = JobName> {
   name: N;
   handle(payload: JobPayload<N>, context: JobContext): Promise<unknown>;
+  /** Runs a whole fetched batch at once (one claim for all, say); it settles each job itself. */
+  handleBatch?(payloads: JobPayload<N>[]): Promise<unknown>;
+}
+
+export function defineBatchJobHandler<N extends JobName>(
+  name: N,
+  handle: (payload: JobPayload<N>, context: JobContext) => Promise<unknown>,
+  handleBatch: (payloads: JobPayload<N>[]) => Promise<unknown>,
+): JobHandler<N> {
+  return { name, handle, handleBatch };
 }
 
 export function defineJobHandler<N extends JobName>(

@@ -96,6 +96,7 @@ export class JobEngine {
                 if (jobs[0]) await this.run(name, jobs[0].id, jobs[0].data);
                 return;
               }
+              if (this.#handlers.get(name)!.handleBatch) return this.runBatch(name, jobs);
               // A batch runs concurrently; its handlers settle each job themselves and are not retried.
               await Promise.allSettled(jobs.map((job) => this.run(name, job.id, job.data)));
             },
@@ -124,6 +125,28 @@ export class JobEngine {
       this.options.onJobDone?.(name, 'failed', (performance.now() - started) / 1000);
       log.error({ err: (error as Error).message }, 'job failed');
       throw error;
+    }
+  }
+
+  private async runBatch(name: JobName, jobs: { id: string; data: unknown }[]): Promise<void> {
+    const started = performance.now();
+    const valid: unknown[] = [];
+    for (const job of jobs) {
+      const parsed = JOB_CATALOGUE[name].payload.safeParse(job.data);
+      if (parsed.success) valid.push(parsed.data);
+      else
+        this.logger.error({ job: name, jobId: job.id }, 'job payload does not match its schema; not retried');
+    }
+    let outcome: 'completed' | 'failed' = 'completed';
+    try {
+      await this.#handlers.get(name)!.handleBatch!(valid as never);
+    } catch (error) {
+      outcome = 'failed';
+      this.logger.error({ job: name, jobs: jobs.length, err: (error as Error).message }, 'job batch failed');
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      for (let i = 0; i < jobs.length; i++) this.options.onJobDone?.(name, outcome, seconds);
     }
   }
 

@@ -175,6 +175,32 @@ describe.sequential('the chorus command on the embedded database', () => {
     expect(after.active).not.toBe(before.active);
     expect(after.previous).toEqual([]);
   });
+
+  it('pauses and resumes publishing everywhere, and says so when there is nothing to resume', async () => {
+    const paused = await runCli(['publishing', 'pause', '--reason', 'crisis drill'], env);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toMatch(/paused everywhere/);
+    const chorus = await startChorus({ dataDir });
+    try {
+      const a = await login(chorus.url, 'cli@example.test', PASSWORD);
+      const me = await (await fetch(`${chorus.url}/api/v1/me`, { headers: { cookie: a.cookie! } })).json();
+      const ws = (me as { workspaces: { id: string }[] }).workspaces[0]!.id;
+      const page = await fetch(`${chorus.url}/api/v1/workspaces/${ws}/publishing`, {
+        headers: { cookie: a.cookie! },
+      });
+      expect(((await page.json()) as { pauses: unknown[] }).pauses).toMatchObject([
+        { scope: 'global', reason: 'crisis drill' },
+      ]);
+    } finally {
+      await chorus.stop();
+    }
+    const resumed = await runCli(['publishing', 'resume', '--mode', 'send_now'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed everywhere; 0 held posts released/);
+    const again = await runCli(['publishing', 'resume'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/not paused everywhere/);
+  });
 });
 
 describe('the chorus command refuses what it cannot do', () => {
@@ -208,6 +234,8 @@ describe('the chorus command refuses what it cannot do', () => {
       ['backup'],
       ['restore'],
       ['secrets', 'rotate'],
+      ['publishing', 'pause'],
+      ['publishing', 'resume'],
     ]) {
       const r = await runCli([...args, '--help'], {});
       expect(r.code, args.join(' ')).toBe(0);

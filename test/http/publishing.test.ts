@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
 import { verifyPayload } from '../../src/core/signature.js';
 import { PublishingRepository } from '../../src/modules/publishing/publishing.repository.js';
+import { ChannelsRepository } from '../../src/modules/channels/channels.repository.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { CapturingMailer, createHarness, type Harness } from '../support/harness.js';
 import { startReceiver, type ReceivedRequest } from '../support/receiver.js';
@@ -559,5 +560,86 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     const jobs = [...new Set(pendingPublishes())];
     for (const id of jobs) await h.services.deliveryEngine.run(id);
     expect((await t.http.get(url)).body.post.status).toBe('published');
+  });
+
+  it('runs a worker batch with one claim: each delivery gets its own outcome', async () => {
+    const t = await setup('batch', ['a', 'b']);
+    await t.http.post(`/api/v1/workspaces/${t.workspaceId}/publishing/pause`, { channelId: t.channel.b });
+    const ids: string[] = [];
+    for (const [i, channelId] of [t.channel.a, t.channel.a, t.channel.b].entries()) {
+      await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+        body: `Batch ${i}`,
+        channels: [{ channelId }],
+        schedule: { at: 'now' },
+      });
+      ids.push(...pendingPublishes());
+    }
+    const deleted = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'Deleted before its turn',
+      channels: [{ channelId: t.channel.a }],
+      schedule: { at: 'now' },
+    });
+    ids.push(...pendingPublishes());
+    await t.http.delete(`/api/v1/workspaces/${t.workspaceId}/posts/${deleted.body.post.id}`);
+    modes.set('/batch-a', 'ok');
+    expect(await h.services.deliveryEngine.runMany(ids)).toEqual([
+      'published',
+      'published',
+      'held',
+      'not_claimed',
+    ]);
+    expect(requestsTo('/batch-a').filter((r) => r.body.includes('Batch'))).toHaveLength(2);
+    expect(requestsTo('/batch-b').filter((r) => r.body.includes('Batch'))).toHaveLength(0);
+  });
+
+  it('keeps within a channel’s budgets instead of collecting 429s: declared posts per window, and the reported quota', async () => {
+    const t = await setup('budget', ['discord']);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+        body: `Budget ${i}`,
+        channels: [{ channelId: t.channel.discord }],
+        schedule: { at: 'now' },
+      });
+      ids.push(...pendingPublishes());
+    }
+    // Discord webhooks allow 5 messages per 2 seconds.
+    const outcomes = await h.services.deliveryEngine.runMany(ids);
+    expect(outcomes.filter((o) => o === 'published')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'retry')).toHaveLength(2);
+    const waiting = ids.filter((_, i) => outcomes[i] === 'retry');
+    const later = await t.http.get(`/api/v1/workspaces/${t.workspaceId}/posts?state=scheduled`);
+    const deferred = later.body.posts.flatMap((p: { deliveries: unknown[] }) => p.deliveries);
+    expect(deferred).toHaveLength(2);
+    expect(deferred[0]).toMatchObject({
+      attempts: 0,
+      reason: expect.stringContaining('limit of 5 posts per 2 s'),
+    });
+    expect(pendingPublishes().sort()).toEqual([...waiting].sort());
+    clock.advance(2_100);
+    expect(await h.services.deliveryEngine.runMany(waiting)).toEqual(['published', 'published']);
+
+    // The network reported its request budget used up until a reset: nothing is sent before it.
+    const reset = new Date(clock.now().getTime() + 90_000);
+    await new ChannelsRepository(h.database.db).recordQuota(t.channel.discord!, {
+      remaining: 0,
+      limit: 30,
+      resetAt: reset,
+      scope: 'requests per minute',
+      seenAt: clock.now(),
+    });
+    await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'After the reset',
+      channels: [{ channelId: t.channel.discord }],
+      schedule: { at: 'now' },
+    });
+    const [id] = pendingPublishes();
+    expect(await h.services.deliveryEngine.run(id!)).toBe('retry');
+    expect(h.queuedJobs.at(-1)?.startAfter).toEqual(reset);
+    expect(
+      requestsTo('/discord/api/webhooks/123/budget-discord').filter((r) =>
+        r.body.includes('After the reset'),
+      ),
+    ).toHaveLength(0);
   });
 });

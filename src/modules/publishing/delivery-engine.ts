@@ -43,6 +43,22 @@ const SETTLE_RETRY_MS = 60_000;
 /** Waits between transient failures: 30 s, 1 min, 2 min, 5 min, 10 min (or the network's reset, if later). */
 const BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 600_000];
 
+interface Budget {
+  left: number;
+  until: Date;
+  reason: string;
+}
+
+interface PublishedItem {
+  delivery: Delivery;
+  network: string;
+  attemptId: string;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  publishedAt: Date;
+  latenessMs: number;
+}
+
 export type RunOutcome = 'published' | 'retry' | 'failed' | 'unconfirmed' | 'held' | 'not_claimed';
 
 /**
@@ -91,18 +107,128 @@ export class DeliveryEngine {
 
   /** Runs one delivery if it can be claimed now. */
   async run(deliveryId: string): Promise<RunOutcome> {
+    return (await this.runMany([deliveryId]))[0]!;
+  }
+
+  /**
+   * Runs a worker's batch: one claim for all of them, one adapter per channel, the requests concurrently,
+   * and each outcome recorded on its own (one delivery's failure touches no other).
+   */
+  async runMany(deliveryIds: readonly string[]): Promise<RunOutcome[]> {
     const now = this.now();
-    const claimed = await this.deps.repo.claim(deliveryId, now, newId());
-    if (!claimed) {
-      const reason = await this.deps.repo.holdReason(deliveryId, now);
-      if (reason && (await this.deps.repo.hold(deliveryId, reason, now))) return 'held';
-      return 'not_claimed';
+    const claimed = new Map(
+      (await this.deps.repo.claimMany(deliveryIds, now, newId)).map((c) => [c.delivery.id, c]),
+    );
+    const adapters = new Map<string, Promise<{ channel: Channel; adapter: NetworkAdapter }>>();
+    const published: PublishedItem[] = [];
+    const budgets = new Map<string, Promise<Budget>>();
+    const outcomes = await Promise.all(
+      deliveryIds.map(async (id): Promise<RunOutcome> => {
+        const c = claimed.get(id);
+        if (!c) {
+          const reason = await this.deps.repo.holdReason(id, now);
+          if (reason && (await this.deps.repo.hold(id, reason, now))) return 'held';
+          return 'not_claimed';
+        }
+        let adapter = adapters.get(c.delivery.channelId);
+        if (!adapter) {
+          adapter = this.adapter(c.delivery.channelId);
+          adapters.set(c.delivery.channelId, adapter);
+        }
+        const wait = await this.budget(c.delivery.channelId, adapter, budgets, now);
+        if (wait) {
+          await this.deps.repo.defer(
+            { deliveryId: c.delivery.id, attemptId: c.attemptId },
+            wait.until,
+            wait.reason,
+            now,
+          );
+          await this.enqueue(c.delivery.id, wait.until);
+          return 'retry';
+        }
+        return this.send(c, adapter, published);
+      }),
+    );
+    if (published.length > 0) {
+      const recorded = await this.deps.repo.finishPublished(published, this.now());
+      for (const p of published) {
+        if (!recorded.has(p.delivery.id)) continue;
+        await this.emit(p.delivery, p.network, 'delivery.published', {
+          remoteId: p.remoteId,
+          url: p.remoteUrl,
+          publishedAt: p.publishedAt.toISOString(),
+        });
+      }
     }
+    return outcomes;
+  }
+
+  /**
+   * Whether the channel may take one more post now: the request budget its network last reported (if it
+   * is used up until a reset), and the budgets the network declares (posts per window, counted from what
+   * Chorus published). Chorus waits instead of collecting 429s. Null = send now.
+   */
+  private async budget(
+    channelId: string,
+    resolving: Promise<{ channel: Channel; adapter: NetworkAdapter }>,
+    budgets: Map<string, Promise<Budget>>,
+    now: Date,
+  ): Promise<{ until: Date; reason: string } | null> {
+    let pending = budgets.get(channelId);
+    if (!pending) {
+      pending = this.loadBudget(resolving, now);
+      budgets.set(channelId, pending);
+    }
+    const budget = await pending;
+    if (budget.left > 0) {
+      budget.left -= 1;
+      return null;
+    }
+    return { until: budget.until, reason: budget.reason };
+  }
+
+  private async loadBudget(
+    resolving: Promise<{ channel: Channel; adapter: NetworkAdapter }>,
+    now: Date,
+  ): Promise<Budget> {
+    let resolved: { channel: Channel; adapter: NetworkAdapter };
+    try {
+      resolved = await resolving;
+    } catch {
+      return { left: Number.POSITIVE_INFINITY, until: now, reason: '' };
+    }
+    const { channel, adapter } = resolved;
+    const budget: Budget = { left: Number.POSITIVE_INFINITY, until: now, reason: '' };
+    const q = channel.quota;
+    if (q && q.resetAt && q.resetAt > now && q.remaining < budget.left) {
+      budget.left = q.remaining;
+      budget.until = q.resetAt;
+      budget.reason = `${channel.name} has used its ${adapter.metadata.name} request budget (${q.limit} ${q.scope}); Chorus sends when it resets at ${q.resetAt.toISOString()}.`;
+    }
+    for (const rate of adapter.limits.rate ?? []) {
+      if (rate.scope !== 'channel') continue;
+      const windowMs = rate.perSeconds * 1000;
+      const used = await this.deps.repo.publishedSince(channel.id, new Date(now.getTime() - windowMs));
+      const left = Math.max(0, rate.requests - used);
+      if (left < budget.left) {
+        budget.left = left;
+        budget.until = new Date(now.getTime() + Math.min(windowMs, 60_000));
+        budget.reason = `${channel.name} reached ${adapter.metadata.name}'s limit of ${rate.requests} posts per ${rate.perSeconds} s; Chorus sends the rest as the budget frees up.`;
+      }
+    }
+    return budget;
+  }
+
+  private async send(
+    claimed: ClaimedDelivery,
+    resolving: Promise<{ channel: Channel; adapter: NetworkAdapter }>,
+    published: PublishedItem[],
+  ): Promise<RunOutcome> {
     const { delivery } = claimed;
     let channel: Channel;
     let adapter: NetworkAdapter;
     try {
-      ({ channel, adapter } = await this.adapter(delivery.channelId));
+      ({ channel, adapter } = await resolving);
     } catch (error) {
       // Nothing left Chorus: the channel lost its credential between the claim and now.
       const reason =
@@ -129,18 +255,15 @@ export class DeliveryEngine {
     }
     await this.deps.afterSend?.(delivery.id);
     const at = this.now();
-    await this.finish(claimed, {
-      state: 'published',
-      attemptOutcome: 'published',
+    // Recorded with the rest of the batch in one statement (see runMany).
+    published.push({
+      delivery,
+      network: channel.network,
+      attemptId: claimed.attemptId,
       remoteId: result.remoteId,
       remoteUrl: result.url,
       publishedAt: at,
       latenessMs: Math.max(0, at.getTime() - delivery.dueAt.getTime()),
-    });
-    await this.emit(delivery, channel.network, 'delivery.published', {
-      remoteId: result.remoteId,
-      url: result.url,
-      publishedAt: at.toISOString(),
     });
     return 'published';
   }

@@ -462,6 +462,28 @@ export class PostsService {
     return { released };
   }
 
+  /** Pauses publishing everywhere (the operator's brake: `chorus publishing pause`). */
+  async pauseEverything(actor: Actor, reason: string | null): Promise<void> {
+    await this.deps.repo.pause({ id: newId(), scope: 'global', scopeId: null, reason, by: actor.userId });
+    await this.deps.audit.record(actor, { action: 'publishing.paused', data: { scope: 'global', reason } });
+  }
+
+  /** Lifts the global pause and releases every held delivery that nothing else holds. */
+  async resumeEverything(
+    actor: Actor,
+    mode: 'send_now' | 'reschedule',
+    spacingMinutes = 15,
+  ): Promise<{ released: number }> {
+    if (!(await this.deps.repo.resume('global', null)))
+      throw conflict('Publishing is not paused everywhere.');
+    const released = await this.releaseHeld(await this.deps.repo.allHeld(), mode, spacingMinutes);
+    await this.deps.audit.record(actor, {
+      action: 'publishing.resumed',
+      data: { scope: 'global', mode, released },
+    });
+    return { released };
+  }
+
   /** Re-evaluates held deliveries (after a resume or a reconnect); those still held stay paused. */
   async release(
     workspaceId: string,
@@ -469,8 +491,15 @@ export class PostsService {
     mode: 'send_now' | 'reschedule',
     spacingMinutes = 15,
   ): Promise<number> {
+    return this.releaseHeld(await this.deps.repo.held(workspaceId, channelId), mode, spacingMinutes);
+  }
+
+  private async releaseHeld(
+    held: Delivery[],
+    mode: 'send_now' | 'reschedule',
+    spacingMinutes: number,
+  ): Promise<number> {
     const now = this.deps.clock.now();
-    const held = await this.deps.repo.held(workspaceId, channelId);
     const nextSlot = new Map<string, number>();
     let released = 0;
     for (const d of held) {

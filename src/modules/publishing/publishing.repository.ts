@@ -469,8 +469,14 @@ export class PublishingRepository {
    * request leaves.
    */
   async claim(id: string, now: Date, attemptId: string): Promise<ClaimedDelivery | undefined> {
+    return (await this.claimMany([id], now, () => attemptId))[0];
+  }
+
+  /** Claims many deliveries in one statement (a worker's batch); see `claim`. */
+  async claimMany(ids: readonly string[], now: Date, newAttemptId: () => string): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      const rows = await trx
         .updateTable('deliveries as d')
         .set({
           state: 'sending',
@@ -480,7 +486,7 @@ export class PublishingRepository {
           attempts: sql<number>`d.attempts + 1`,
           updated_at: now,
         })
-        .where('d.id', '=', id)
+        .where('d.id', 'in', ids)
         .where('d.state', '=', 'scheduled')
         .where('d.due_at', '<=', now)
         .where((eb) => eb.or([eb('d.next_attempt_at', 'is', null), eb('d.next_attempt_at', '<=', now)]))
@@ -517,31 +523,47 @@ export class PublishingRepository {
           ),
         )
         .returning(DELIVERY_COLUMNS.map((c) => `d.${c}` as const))
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const delivery = toDelivery(row as DeliveryRow);
-      const content = await trx
+        .execute();
+      if (rows.length === 0) return [];
+      const deliveries = rows.map((r) => toDelivery(r as DeliveryRow));
+      const contents = await trx
         .selectFrom('post_variants as v')
         .innerJoin('posts as p', 'p.id', 'v.post_id')
-        .select(['v.body as variantBody', 'p.body as postBody', 'v.thread', 'v.options'])
-        .where('v.id', '=', delivery.variantId)
-        .executeTakeFirstOrThrow();
-      const text = content.variantBody ?? content.postBody;
+        .select(['v.id', 'v.body as variantBody', 'p.body as postBody', 'v.thread', 'v.options'])
+        .where(
+          'v.id',
+          'in',
+          deliveries.map((d) => d.variantId),
+        )
+        .execute();
+      const byVariant = new Map(contents.map((c) => [c.id, c]));
+      const claimed = deliveries.map((delivery) => {
+        const content = byVariant.get(delivery.variantId)!;
+        return {
+          delivery,
+          text: content.variantBody ?? content.postBody,
+          thread: content.thread,
+          options: content.options,
+          attemptId: newAttemptId(),
+        };
+      });
       await trx
         .insertInto('delivery_attempts')
-        .values({
-          id: attemptId,
-          delivery_id: delivery.id,
-          number: sql<number>`(SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ${delivery.id})`,
-          started_at: now,
-          request: JSON.stringify({
-            text,
-            threadParts: content.thread.length,
-            idempotencyKey: delivery.idempotencyKey,
-          }),
-        })
+        .values(
+          claimed.map((c) => ({
+            id: c.attemptId,
+            delivery_id: c.delivery.id,
+            number: sql<number>`(SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ${c.delivery.id})`,
+            started_at: now,
+            request: JSON.stringify({
+              text: c.text,
+              threadParts: c.thread.length,
+              idempotencyKey: c.delivery.idempotencyKey,
+            }),
+          })),
+        )
         .execute();
-      return { delivery, text, thread: content.thread, options: content.options, attemptId };
+      return claimed;
     });
   }
 
@@ -661,6 +683,90 @@ export class PublishingRepository {
         .where('id', '=', claimed.attemptId)
         .execute();
       return true;
+    });
+  }
+
+  /** Deliveries of a channel published since `since` (for the channel's declared rate budget). */
+  async publishedSince(channelId: string, since: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('channel_id', '=', channelId)
+      .where('state', '=', 'published')
+      .where('published_at', '>', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Puts a claimed delivery back, unsent, to wait for its channel's budget: nothing left Chorus, so the
+   * claim's attempt is removed and not counted.
+   */
+  async defer(claimed: { deliveryId: string; attemptId: string }, until: Date, reason: string, now: Date) {
+    await this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('deliveries')
+        .set({
+          state: 'scheduled',
+          state_reason: reason,
+          next_attempt_at: until,
+          sending_since: null,
+          attempts: sql<number>`attempts - 1`,
+          updated_at: now,
+        })
+        .where('id', '=', claimed.deliveryId)
+        .where('state', '=', 'sending')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) > 0) {
+        await trx.deleteFrom('delivery_attempts').where('id', '=', claimed.attemptId).execute();
+      }
+    });
+  }
+
+  /**
+   * Records a batch of published deliveries in one statement per table; only deliveries still `sending`
+   * (no sweeper has given up on them meanwhile) are recorded. Returns the ids recorded.
+   */
+  async finishPublished(
+    items: readonly {
+      delivery: { id: string };
+      attemptId: string;
+      remoteId: string | null;
+      remoteUrl: string | null;
+      publishedAt: Date;
+      latenessMs: number;
+    }[],
+    now: Date,
+  ): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    return this.db.transaction().execute(async (trx) => {
+      const values = sql.join(
+        items.map(
+          (i) =>
+            sql`(${i.delivery.id}::uuid, ${i.attemptId}::uuid, ${i.remoteId}::text, ${i.remoteUrl}::text, ${i.publishedAt}::timestamptz, ${i.latenessMs}::int)`,
+        ),
+      );
+      const updated = await sql<{ id: string }>`
+        UPDATE deliveries AS d SET
+          state = 'published', state_reason = NULL, updated_at = ${now}, next_attempt_at = NULL,
+          error_kind = NULL, error_message = NULL, sending_since = NULL,
+          remote_id = v.remote_id, remote_url = v.remote_url, published_at = v.published_at,
+          lateness_ms = v.lateness_ms
+        FROM (VALUES ${values}) AS v(id, attempt_id, remote_id, remote_url, published_at, lateness_ms)
+        WHERE d.id = v.id AND d.state = 'sending'
+        RETURNING d.id`.execute(trx);
+      const ids = updated.rows.map((r) => r.id);
+      if (ids.length > 0) {
+        await sql`
+          UPDATE delivery_attempts AS a SET
+            finished_at = ${now}, outcome = 'published', error_kind = NULL, error_message = NULL,
+            remote_id = v.remote_id, remote_url = v.remote_url
+          FROM (VALUES ${values}) AS v(id, attempt_id, remote_id, remote_url, published_at, lateness_ms)
+          WHERE a.id = v.attempt_id AND v.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`))})`.execute(
+          trx,
+        );
+      }
+      return new Set(ids);
     });
   }
 

@@ -17,6 +17,9 @@ export interface BlueskyCredential {
  */
 export class BlueskyClient {
   #session: Session | undefined;
+  /** One login and one refresh at a time, however many posts go out through this client at once. */
+  #loading: Promise<Session> | undefined;
+  #refreshing: Promise<Session> | undefined;
 
   constructor(
     private readonly credential: BlueskyCredential,
@@ -29,6 +32,11 @@ export class BlueskyClient {
 
   async session(): Promise<Session> {
     if (this.#session) return this.#session;
+    this.#loading ??= this.loadSession().finally(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+
+  private async loadSession(): Promise<Session> {
     const stored = await this.deps.sessions?.load();
     if (stored) {
       const parsed = Session.safeParse(JSON.parse(stored));
@@ -44,7 +52,14 @@ export class BlueskyClient {
     return this.keep(Session.parse(body));
   }
 
-  private async refresh(session: Session): Promise<Session> {
+  private refresh(session: Session): Promise<Session> {
+    // A refresh already replaced this session: use its result.
+    if (this.#session && this.#session.accessJwt !== session.accessJwt) return Promise.resolve(this.#session);
+    this.#refreshing ??= this.doRefresh(session).finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  private async doRefresh(session: Session): Promise<Session> {
     try {
       const body = await this.raw('POST', 'com.atproto.server.refreshSession', { token: session.refreshJwt });
       return this.keep(Session.parse(body));
