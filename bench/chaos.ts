@@ -137,22 +137,24 @@ async function main() {
   for (let i = 0; i < workers; i++) startWorker(i);
   await sleep(4000);
 
+  // Posts due over one minute, starting once they all exist, so kills land while they are being sent.
   const started = Date.now();
-  const due = new Date(Date.now() + 3000);
+  const first = Date.now() + Math.max(5_000, posts * 12);
   for (let i = 0; i < posts; i++) {
     await s.posts.create(access, actor, {
       body: `Chaos post #${i}`,
       channels: [{ channelId: channel.id }],
-      schedule: { at: new Date(Math.max(due.getTime(), Date.now())).toISOString() },
+      schedule: { at: new Date(Math.max(first + (i * 60_000) / posts, Date.now())).toISOString() },
     });
   }
   const createdSeconds = (Date.now() - started) / 1000;
+  await sleep(Math.max(0, first - Date.now()));
 
   // External kills at random moments while deliveries are being sent.
   const db = api.database;
   const count = async (sql: string) => ((await db.executeSql(sql, [])).rows[0] as { n: number }).n;
   while (killed < kills) {
-    await sleep(200 + Math.random() * 800);
+    await sleep(500 + Math.random() * (50_000 / Math.max(1, kills)));
     const remaining = await count(
       `SELECT count(*)::int AS n FROM deliveries WHERE state IN ('scheduled', 'sending')`,
     );

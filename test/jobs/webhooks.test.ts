@@ -76,9 +76,13 @@ describe.each(TEST_TARGETS)('webhook jobs on %s', (target) => {
     await until(async () => (await log())[0]?.attemptCount === 1);
     const [failing] = await log();
     expect(failing).toMatchObject({ status: 'pending', attemptCount: 1 });
-    const queued = await sql<{ start_after: Date; data: { deliveryId: string; attempt: number } }>`
-      SELECT start_after, data FROM pgboss.job
-      WHERE name = 'webhooks.deliver.v1' AND state = 'created'`.execute(h.database.db);
+    // The attempt is recorded first, then its retry is queued: wait for the job to be there.
+    const retries = () =>
+      sql<{ start_after: Date; data: { deliveryId: string; attempt: number } }>`
+        SELECT start_after, data FROM pgboss.job
+        WHERE name = 'webhooks.deliver.v1' AND state = 'created'`.execute(h.database.db);
+    await until(async () => (await retries()).rows.length > 0);
+    const queued = await retries();
     expect(queued.rows.map((r) => r.data)).toEqual([{ deliveryId: failing!.id, attempt: 2 }]);
     expect(new Date(queued.rows[0]!.start_after).toISOString()).toBe(failing!.nextAttemptAt);
     expect(Date.parse(failing!.nextAttemptAt!) - Date.now()).toBeGreaterThan(20_000);
