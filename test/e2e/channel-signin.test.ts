@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { launchBrowser, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import {
   startMastodonStandIn,
   type MastodonStandIn,
@@ -13,8 +12,6 @@ import {
  * Channels → "Sign in with Mastodon" → the server's consent page (the loopback stand-in plays the person
  * pressing Authorize, or Deny) → back to Chorus's /oauth/callback → the channel is listed with its health.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'];
 const PASSWORD = 'a long owner password 42';
 const EMAIL = 'mona@example.test';
 
@@ -25,25 +22,11 @@ describe('signing in to connect a channel, in a real browser', () => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) {
-      throw new Error('The web app is not built (dist/web/index.html is missing): run `npm run build`.');
-    }
-    if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium');
+    requireBrowserSetup();
     server = await startMastodonStandIn();
     chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true' } });
-    const setup = await fetch(`${chorus.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Mona Manager',
-        email: EMAIL,
-        password: PASSWORD,
-        organizationName: 'Acme',
-        workspaceName: 'Acme Social',
-      }),
-    });
-    expect(setup.status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    await setUpOwner(chorus.url, { name: 'Mona Manager', email: EMAIL, password: PASSWORD });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

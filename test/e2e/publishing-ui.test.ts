@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPayload } from '../../src/core/signature.js';
-import { ROOT, startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { launchBrowser, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import { startReceiver, type ReceivedRequest } from '../support/receiver.js';
 
 /**
@@ -12,8 +11,6 @@ import { startReceiver, type ReceivedRequest } from '../support/receiver.js';
  * becoming Published with its attempt history; a refused post is seen Failed with the reason and retried;
  * a post composed while publishing is paused is held, then sent when publishing resumes.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'];
 const PASSWORD = 'a long owner password 42';
 const EMAIL = 'paula@example.test';
 const SECRET = 'publishing-ui-signing-secret';
@@ -29,10 +26,7 @@ describe('delivery status in a real browser', () => {
   const published: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) {
-      throw new Error('The web app is not built (dist/web/index.html is missing): run `npm run build`.');
-    }
-    if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium');
+    requireBrowserSetup();
     receiver = await startReceiver((req: ReceivedRequest, res) => {
       const signed = verifyPayload({
         secret: SECRET,
@@ -54,19 +48,8 @@ describe('delivery status in a real browser', () => {
       res.end(JSON.stringify({ id: `post-${published.length}` }));
     });
     chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true' } });
-    const setup = await fetch(`${chorus.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Paula Publisher',
-        email: EMAIL,
-        password: PASSWORD,
-        organizationName: 'Acme',
-        workspaceName: 'Acme Social',
-      }),
-    });
-    expect(setup.status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    await setUpOwner(chorus.url, { name: 'Paula Publisher', email: EMAIL, password: PASSWORD });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPayload } from '../../src/core/signature.js';
-import { ROOT, startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { launchBrowser, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
@@ -11,8 +10,6 @@ import { startReceiver } from '../support/receiver.js';
  * once, send a test event that a loopback receiver verifies with that secret, and read the delivery log,
  * on a desktop and on a phone-sized screen.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'];
 const PASSWORD = 'a long owner password 42';
 const EMAIL = 'wendy@example.test';
 
@@ -24,10 +21,7 @@ describe('webhooks in a real browser', () => {
   const verified: boolean[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html'))) {
-      throw new Error('The web app is not built (dist/web/index.html is missing): run `npm run build`.');
-    }
-    if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium');
+    requireBrowserSetup();
     receiver = await startReceiver((req, res) => {
       const ok = verifyPayload({
         secret,
@@ -41,19 +35,8 @@ describe('webhooks in a real browser', () => {
       res.end();
     });
     chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true', JOB_POLL_SECONDS: '0.5' } });
-    const setup = await fetch(`${chorus.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Wendy Owner',
-        email: EMAIL,
-        password: PASSWORD,
-        organizationName: 'Acme',
-        workspaceName: 'Acme Social',
-      }),
-    });
-    expect(setup.status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    await setUpOwner(chorus.url, { name: 'Wendy Owner', email: EMAIL, password: PASSWORD });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

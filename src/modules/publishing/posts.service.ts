@@ -19,6 +19,42 @@ import type {
   Variant,
 } from './publishing.repository.js';
 
+/** A post's text and options for one channel (null body: the shared one). */
+function saveVariant(repo: PublishingRepository, postId: string, c: ChannelInput): Promise<string> {
+  return repo.upsertVariant({
+    id: newId(),
+    postId,
+    channelId: c.channelId,
+    body: c.body ?? null,
+    thread: c.thread ?? [],
+    options: c.options ?? {},
+  });
+}
+
+/** A new delivery of a post to a channel; its idempotency key is sent with every attempt. */
+async function newDelivery(
+  repo: PublishingRepository,
+  access: WorkspaceAccess,
+  postId: string,
+  variantId: string,
+  channelId: string,
+  dueAt: Date,
+  now: Date,
+): Promise<{ id: string; dueAt: Date }> {
+  const id = newId();
+  await repo.insertDelivery({
+    id,
+    workspaceId: access.workspace.id,
+    postId,
+    variantId,
+    channelId,
+    dueAt,
+    idempotencyKey: `chorus-${id}`,
+    now,
+  });
+  return { id, dueAt };
+}
+
 /** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
 const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
 
@@ -153,28 +189,9 @@ export class PostsService {
       });
       const deliveries: { id: string; dueAt: Date }[] = [];
       for (const c of input.channels) {
-        const variantId = await repo.upsertVariant({
-          id: newId(),
-          postId,
-          channelId: c.channelId,
-          body: c.body ?? null,
-          thread: c.thread ?? [],
-          options: c.options ?? {},
-        });
-        if (schedule) {
-          const id = newId();
-          await repo.insertDelivery({
-            id,
-            workspaceId: access.workspace.id,
-            postId,
-            variantId,
-            channelId: c.channelId,
-            dueAt: schedule.at,
-            idempotencyKey: `chorus-${id}`,
-            now,
-          });
-          deliveries.push({ id, dueAt: schedule.at });
-        }
+        const variantId = await saveVariant(repo, postId, c);
+        if (schedule)
+          deliveries.push(await newDelivery(repo, access, postId, variantId, c.channelId, schedule.at, now));
       }
       return deliveries;
     });
@@ -238,29 +255,11 @@ export class PostsService {
       const removed = current.variants.filter((v) => !keep.has(v.channelId)).map((v) => v.channelId);
       await repo.cancelDeliveries(postId, removed, now);
       for (const c of inputs) {
-        const variantId = await repo.upsertVariant({
-          id: newId(),
-          postId,
-          channelId: c.channelId,
-          body: c.body ?? null,
-          thread: c.thread ?? [],
-          options: c.options ?? {},
-        });
+        const variantId = await saveVariant(repo, postId, c);
         const existing = current.deliveries.find((d) => d.channelId === c.channelId);
         if (!schedule) continue;
         if (!existing) {
-          const id = newId();
-          await repo.insertDelivery({
-            id,
-            workspaceId: access.workspace.id,
-            postId,
-            variantId,
-            channelId: c.channelId,
-            dueAt: schedule.at,
-            idempotencyKey: `chorus-${id}`,
-            now,
-          });
-          toEnqueue.push({ id, dueAt: schedule.at });
+          toEnqueue.push(await newDelivery(repo, access, postId, variantId, c.channelId, schedule.at, now));
         } else if (REVIVABLE.has(existing.state)) {
           // A delivery that waits (or was cancelled by an earlier edit) takes the new time; published and
           // failed ones keep theirs (retry sends a failed one again).
