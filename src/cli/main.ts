@@ -235,7 +235,7 @@ publishing
   )
   .option('--reason <text>', 'shown to every workspace next to its held posts')
   .action(async (options: { reason?: string }) => {
-    await withServices((s) => s.posts.pauseEverything(SYSTEM_ACTOR, options.reason?.trim() || null));
+    await withServices((s) => s.pauses.pauseEverything(SYSTEM_ACTOR, options.reason?.trim() || null));
     console.log('Publishing is paused everywhere. Held posts wait; resume with `chorus publishing resume`.');
   });
 publishing
@@ -264,7 +264,7 @@ publishing
       await engine.start();
       s.jobs.attach(engine);
       try {
-        return await s.posts.resumeEverything(SYSTEM_ACTOR, options.mode, spacing);
+        return await s.pauses.resumeEverything(SYSTEM_ACTOR, options.mode, spacing);
       } finally {
         await engine.stop();
       }

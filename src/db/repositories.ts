@@ -12,7 +12,8 @@ import { VaultRepository } from '../modules/vault/vault.repository.js';
 import { SetupRepository } from '../modules/setup/setup.repository.js';
 import { ChannelsRepository } from '../modules/channels/channels.repository.js';
 import { OAuthRepository } from '../modules/channels/oauth.repository.js';
-import { PublishingRepository } from '../modules/publishing/publishing.repository.js';
+import { DeliveriesRepository } from '../modules/publishing/deliveries.repository.js';
+import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
@@ -30,7 +31,8 @@ export function repositories(db: Kysely<DB>) {
     setup: new SetupRepository(db),
     channels: new ChannelsRepository(db),
     oauth: new OAuthRepository(db),
-    publishing: new PublishingRepository(db),
+    posts: new PostsRepository(db),
+    deliveries: new DeliveriesRepository(db),
     webhooks: new WebhooksRepository(db),
   };
 }

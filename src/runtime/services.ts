@@ -17,12 +17,14 @@ import type { Keyring } from '../modules/vault/keyring.js';
 import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
 import { ChannelsService } from '../modules/channels/channels.service.js';
 import { channelMaintenanceJob } from '../modules/channels/jobs.js';
+import { ChannelSignIn } from '../modules/channels/sign-in.service.js';
 import { ChannelNotifier } from '../modules/channels/notify.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
 import { JobQueue } from '../jobs/queue.js';
 import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
+import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
@@ -85,6 +87,15 @@ export function createServices(deps: {
   const channels = new ChannelsService({
     channels: repos.channels,
     oauth: repos.oauth,
+    vault,
+    audit,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
+  const channelSignIn = new ChannelSignIn({
+    channels,
+    oauth: repos.oauth,
     accessOf: (userId, workspaceId) => workspaces.accessOf(userId, workspaceId),
     publicUrl: config.publicUrl,
     vault,
@@ -106,7 +117,7 @@ export function createServices(deps: {
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
   const deliveryEngine = new DeliveryEngine({
-    repo: repos.publishing,
+    repo: repos.deliveries,
     channels,
     jobs,
     events: webhooks,
@@ -115,15 +126,23 @@ export function createServices(deps: {
     ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
   });
   const posts = new PostsService({
-    repo: repos.publishing,
-    transaction: (fn) => inTransaction(db, (r) => fn(r.publishing)),
+    repo: repos.posts,
+    deliveries: repos.deliveries,
+    transaction: (fn) => inTransaction(db, (r) => fn(r.posts)),
     channels,
     engine: deliveryEngine,
     audit,
     clock,
     logger,
   });
-  channels.onReconnected = (channel) => posts.release(channel.workspaceId, channel.id, 'reschedule');
+  const pauses = new PausesService({
+    repo: repos.posts,
+    channels,
+    engine: deliveryEngine,
+    audit,
+    clock,
+  });
+  channels.onReconnected = (channel) => pauses.release(channel.workspaceId, channel.id, 'reschedule');
   const notifier = new ChannelNotifier({
     workspaces: repos.workspaces,
     organizations: repos.organizations,
@@ -160,7 +179,9 @@ export function createServices(deps: {
     setup,
     vault,
     channels,
+    channelSignIn,
     posts,
+    pauses,
     deliveryEngine,
     webhooks,
     jobs,

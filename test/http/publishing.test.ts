@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
 import { verifyPayload } from '../../src/core/signature.js';
-import { PublishingRepository } from '../../src/modules/publishing/publishing.repository.js';
+import { DeliveriesRepository } from '../../src/modules/publishing/deliveries.repository.js';
 import { ChannelsRepository } from '../../src/modules/channels/channels.repository.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { CapturingMailer, createHarness, type Harness } from '../support/harness.js';
@@ -441,7 +441,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     });
     const [dying] = pendingPublishes();
     // A worker claims it and dies before recording anything.
-    const claimed = await new PublishingRepository(h.database.db).claim(dying!, clock.now(), newId());
+    const claimed = await new DeliveriesRepository(h.database.db).claim(dying!, clock.now(), newId());
     expect(claimed?.delivery.state).toBe('sending');
 
     clock.advance(61_000);

@@ -1,5 +1,5 @@
-import { isUuid, newId } from '../../core/ids.js';
-import { invalid } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { newId } from '../../core/ids.js';
 import type { Clock } from '../../core/clock.js';
 import type { AuditRepository } from './audit.repository.js';
 
@@ -50,7 +50,7 @@ export class AuditService {
     limit: number,
     cursor?: string,
   ) {
-    const before = cursor ? decodeCursor(cursor) : undefined;
+    const before = cursor ? decodeCursor(cursor, 'events') : undefined;
     const events = await this.repo.list({ ...scope, limit: limit + 1, ...(before ? { before } : {}) });
     const page = events.slice(0, limit);
     const last = page.at(-1);
@@ -63,20 +63,4 @@ export class AuditService {
   async deleteOlderThan(days: number): Promise<number> {
     return this.repo.deleteOlderThan(new Date(this.clock.now().getTime() - days * 86_400_000));
   }
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  const year = createdAt.getUTCFullYear();
-  if (!id || !isUuid(id) || Number.isNaN(year) || year < 1970 || year > 9999) {
-    throw invalid(
-      'The "before" cursor is not valid. Use the nextCursor of a previous page, or leave it out for the newest events.',
-    );
-  }
-  return { createdAt, id };
 }

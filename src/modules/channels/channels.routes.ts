@@ -129,7 +129,7 @@ export const channelRoutes = [
       schema: z.object({ authorizeUrl: z.string(), expiresAt: z.string() }),
     },
     async handler({ access, body, services, actor }) {
-      const flow = await services.channels.startOAuth(access, actor, body);
+      const flow = await services.channelSignIn.startOAuth(access, actor, body);
       return { authorizeUrl: flow.authorizeUrl, expiresAt: flow.expiresAt.toISOString() };
     },
   }),
@@ -148,7 +148,7 @@ export const channelRoutes = [
     }),
     response: { status: 201, schema: z.object({ channel: ChannelDto, workspaceId: z.uuid() }) },
     async handler({ body, principal, services, actor }) {
-      const done = await services.channels.completeOAuth(principal.userId, actor, body);
+      const done = await services.channelSignIn.completeOAuth(principal.userId, actor, body);
       return { channel: toChannelDto(done.channel), workspaceId: done.workspaceId };
     },
   }),

@@ -7,7 +7,9 @@ import type { NetworkAdapter, PublishRequest, PublishResult } from '../../networ
 import { NetworkError } from '../../networks/errors.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
-import type { ClaimedDelivery, Delivery, PublishingRepository } from './publishing.repository.js';
+import { ChannelBudgets } from './budgets.js';
+import type { DeliveriesRepository } from './deliveries.repository.js';
+import type { ClaimedDelivery, Delivery } from './publishing.rows.js';
 
 /** What the engine reports, in the shapes outbound webhooks publish (docs/webhooks.md). */
 interface DeliveryRef {
@@ -43,12 +45,6 @@ const SETTLE_RETRY_MS = 60_000;
 /** Waits between transient failures: 30 s, 1 min, 2 min, 5 min, 10 min (or the network's reset, if later). */
 const BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 600_000];
 
-interface Budget {
-  left: number;
-  until: Date;
-  reason: string;
-}
-
 interface PublishedItem {
   delivery: Delivery;
   network: string;
@@ -70,7 +66,7 @@ export type RunOutcome = 'published' | 'retry' | 'failed' | 'unconfirmed' | 'hel
 export class DeliveryEngine {
   constructor(
     private readonly deps: {
-      repo: PublishingRepository;
+      repo: DeliveriesRepository;
       channels: ChannelsService;
       jobs: JobSender;
       events: PublishingEvents;
@@ -121,7 +117,7 @@ export class DeliveryEngine {
     );
     const adapters = new Map<string, Promise<{ channel: Channel; adapter: NetworkAdapter }>>();
     const published: PublishedItem[] = [];
-    const budgets = new Map<string, Promise<Budget>>();
+    const budgets = new ChannelBudgets(this.deps.repo, now);
     const outcomes = await Promise.all(
       deliveryIds.map(async (id): Promise<RunOutcome> => {
         const c = claimed.get(id);
@@ -135,7 +131,7 @@ export class DeliveryEngine {
           adapter = this.adapter(c.delivery.channelId);
           adapters.set(c.delivery.channelId, adapter);
         }
-        const wait = await this.budget(c.delivery.channelId, adapter, budgets, now);
+        const wait = await budgets.take(c.delivery.channelId, adapter);
         if (wait) {
           await this.deps.repo.defer(
             { deliveryId: c.delivery.id, attemptId: c.attemptId },
@@ -161,62 +157,6 @@ export class DeliveryEngine {
       }
     }
     return outcomes;
-  }
-
-  /**
-   * Whether the channel may take one more post now: the request budget its network last reported (if it
-   * is used up until a reset), and the budgets the network declares (posts per window, counted from what
-   * Chorus published). Chorus waits instead of collecting 429s. Null = send now.
-   */
-  private async budget(
-    channelId: string,
-    resolving: Promise<{ channel: Channel; adapter: NetworkAdapter }>,
-    budgets: Map<string, Promise<Budget>>,
-    now: Date,
-  ): Promise<{ until: Date; reason: string } | null> {
-    let pending = budgets.get(channelId);
-    if (!pending) {
-      pending = this.loadBudget(resolving, now);
-      budgets.set(channelId, pending);
-    }
-    const budget = await pending;
-    if (budget.left > 0) {
-      budget.left -= 1;
-      return null;
-    }
-    return { until: budget.until, reason: budget.reason };
-  }
-
-  private async loadBudget(
-    resolving: Promise<{ channel: Channel; adapter: NetworkAdapter }>,
-    now: Date,
-  ): Promise<Budget> {
-    let resolved: { channel: Channel; adapter: NetworkAdapter };
-    try {
-      resolved = await resolving;
-    } catch {
-      return { left: Number.POSITIVE_INFINITY, until: now, reason: '' };
-    }
-    const { channel, adapter } = resolved;
-    const budget: Budget = { left: Number.POSITIVE_INFINITY, until: now, reason: '' };
-    const q = channel.quota;
-    if (q && q.resetAt && q.resetAt > now && q.remaining < budget.left) {
-      budget.left = q.remaining;
-      budget.until = q.resetAt;
-      budget.reason = `${channel.name} has used its ${adapter.metadata.name} request budget (${q.limit} ${q.scope}); Chorus sends when it resets at ${q.resetAt.toISOString()}.`;
-    }
-    for (const rate of adapter.limits.rate ?? []) {
-      if (rate.scope !== 'channel') continue;
-      const windowMs = rate.perSeconds * 1000;
-      const used = await this.deps.repo.publishedSince(channel.id, new Date(now.getTime() - windowMs));
-      const left = Math.max(0, rate.requests - used);
-      if (left < budget.left) {
-        budget.left = left;
-        budget.until = new Date(now.getTime() + Math.min(windowMs, 60_000));
-        budget.reason = `${channel.name} reached ${adapter.metadata.name}'s limit of ${rate.requests} posts per ${rate.perSeconds} s; Chorus sends the rest as the budget frees up.`;
-      }
-    }
-    return budget;
   }
 
   private async send(
@@ -355,7 +295,7 @@ export class DeliveryEngine {
 
   private finish(
     claimed: ClaimedDelivery,
-    outcome: Omit<Parameters<PublishingRepository['finish']>[1], 'now'>,
+    outcome: Omit<Parameters<DeliveriesRepository['finish']>[1], 'now'>,
   ): Promise<boolean> {
     return this.deps.repo.finish(
       { deliveryId: claimed.delivery.id, attemptId: claimed.attemptId },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { workspaceParams } from '../../http/dto.js';
 import type { PostView } from './posts.service.js';
-import type { Attempt, Delivery } from './publishing.repository.js';
+import type { Attempt, Delivery } from './publishing.rows.js';
 
 const STATES = ['scheduled', 'sending', 'published', 'failed', 'unconfirmed', 'paused', 'cancelled'] as const;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -297,7 +297,7 @@ export const postRoutes = [
     },
     async handler({ access, services }) {
       const [pauses, attention] = await Promise.all([
-        services.posts.pauses(access),
+        services.pauses.pauses(access),
         services.posts.attention(access),
       ]);
       const bodies = new Map(attention.posts.map((p) => [p.id, p.body]));
@@ -325,7 +325,7 @@ export const postRoutes = [
     body: z.strictObject({ channelId: z.uuid().optional(), reason: z.string().trim().max(500).optional() }),
     response: { status: 204 },
     async handler({ access, body, services, actor }) {
-      await services.posts.pause(access, actor, body);
+      await services.pauses.pause(access, actor, body);
     },
   }),
   defineRoute({
@@ -343,7 +343,7 @@ export const postRoutes = [
     }),
     response: { status: 200, schema: z.object({ released: z.number().int() }) },
     async handler({ access, body, services, actor }) {
-      return services.posts.resume(access, actor, body);
+      return services.pauses.resume(access, actor, body);
     },
   }),
 ];

@@ -10,17 +10,12 @@ import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import type {
-  Attempt,
-  Delivery,
-  DeliveryState,
-  Post,
-  PublishingRepository,
-  Variant,
-} from './publishing.repository.js';
+import type { Attempt, Delivery, DeliveryState, Post, Variant } from './publishing.rows.js';
+import type { DeliveriesRepository } from './deliveries.repository.js';
+import type { PostsRepository } from './posts.repository.js';
 
 /** A post's text and options for one channel (null body: the shared one). */
-function saveVariant(repo: PublishingRepository, postId: string, c: ChannelInput): Promise<string> {
+function saveVariant(repo: PostsRepository, postId: string, c: ChannelInput): Promise<string> {
   return repo.upsertVariant({
     id: newId(),
     postId,
@@ -33,7 +28,7 @@ function saveVariant(repo: PublishingRepository, postId: string, c: ChannelInput
 
 /** A new delivery of a post to a channel; its idempotency key is sent with every attempt. */
 async function newDelivery(
-  repo: PublishingRepository,
+  repo: PostsRepository,
   access: WorkspaceAccess,
   postId: string,
   variantId: string,
@@ -91,8 +86,9 @@ export interface PostView {
 export class PostsService {
   constructor(
     private readonly deps: {
-      repo: PublishingRepository;
-      transaction<T>(fn: (repo: PublishingRepository) => Promise<T>): Promise<T>;
+      repo: PostsRepository;
+      deliveries: DeliveriesRepository;
+      transaction<T>(fn: (repo: PostsRepository) => Promise<T>): Promise<T>;
       channels: ChannelsService;
       engine: DeliveryEngine;
       audit: AuditService;
@@ -359,7 +355,7 @@ export class PostsService {
       throw conflict(`This delivery is ${delivery.state}, not unconfirmed: there is nothing to settle.`);
     }
     const now = this.deps.clock.now();
-    const attemptId = await this.deps.repo.addSettlement(
+    const attemptId = await this.deps.deliveries.addSettlement(
       deliveryId,
       newId(),
       decision.as === 'published' ? 'a person confirmed it was published' : 'a person asked to send it again',
@@ -367,7 +363,7 @@ export class PostsService {
     );
     const done =
       decision.as === 'published'
-        ? await this.deps.repo.finish(
+        ? await this.deps.deliveries.finish(
             { deliveryId, attemptId },
             {
               state: 'published',
@@ -379,7 +375,7 @@ export class PostsService {
             },
             'unconfirmed',
           )
-        : await this.deps.repo.finish(
+        : await this.deps.deliveries.finish(
             { deliveryId, attemptId },
             {
               state: 'scheduled',
@@ -392,7 +388,7 @@ export class PostsService {
     if (!done) throw conflict('The delivery changed meanwhile; reload and try again.');
     if (decision.as === 'send_again') await this.deps.engine.enqueue(deliveryId, now);
     await this.record(actor, access, 'delivery.resolved', delivery.postId, { deliveryId, as: decision.as });
-    return (await this.deps.repo.delivery(deliveryId))!;
+    return (await this.deps.deliveries.delivery(deliveryId))!;
   }
 
   /** Deliveries that need a person: failed, unconfirmed and paused ones, with their posts. */
@@ -408,120 +404,6 @@ export class PostsService {
       if (post) posts.push(post);
     }
     return { deliveries: deliveries.filter((d) => posts.some((p) => p.id === d.postId)), posts };
-  }
-
-  async pause(
-    access: WorkspaceAccess,
-    actor: Actor,
-    target: { channelId?: string | undefined; reason?: string | undefined },
-  ): Promise<void> {
-    if (target.channelId) await this.deps.channels.get(access, target.channelId);
-    await this.deps.repo.pause({
-      id: newId(),
-      scope: target.channelId ? 'channel' : 'workspace',
-      scopeId: target.channelId ?? access.workspace.id,
-      reason: target.reason ?? null,
-      by: actor.userId,
-    });
-    await this.record(actor, access, 'publishing.paused', target.channelId ?? access.workspace.id, {
-      scope: target.channelId ? 'channel' : 'workspace',
-    });
-  }
-
-  /**
-   * Lifts a pause and releases what it held: `send_now` sends everything held at once; `reschedule`
-   * keeps each delivery's time if it is still ahead, and spreads the overdue ones from now, `spacingMinutes`
-   * apart per channel, in their original order.
-   */
-  async resume(
-    access: WorkspaceAccess,
-    actor: Actor,
-    target: {
-      channelId?: string | undefined;
-      mode: 'send_now' | 'reschedule';
-      spacingMinutes?: number | undefined;
-    },
-  ): Promise<{ released: number }> {
-    if (target.channelId) await this.deps.channels.get(access, target.channelId);
-    const lifted = await this.deps.repo.resume(
-      target.channelId ? 'channel' : 'workspace',
-      target.channelId ?? access.workspace.id,
-    );
-    if (!lifted) throw conflict('Publishing is not paused there.');
-    const released = await this.release(
-      access.workspace.id,
-      target.channelId ?? null,
-      target.mode,
-      target.spacingMinutes ?? 15,
-    );
-    await this.record(actor, access, 'publishing.resumed', target.channelId ?? access.workspace.id, {
-      mode: target.mode,
-      released,
-    });
-    return { released };
-  }
-
-  /** Pauses publishing everywhere (the operator's brake: `chorus publishing pause`). */
-  async pauseEverything(actor: Actor, reason: string | null): Promise<void> {
-    await this.deps.repo.pause({ id: newId(), scope: 'global', scopeId: null, reason, by: actor.userId });
-    await this.deps.audit.record(actor, { action: 'publishing.paused', data: { scope: 'global', reason } });
-  }
-
-  /** Lifts the global pause and releases every held delivery that nothing else holds. */
-  async resumeEverything(
-    actor: Actor,
-    mode: 'send_now' | 'reschedule',
-    spacingMinutes = 15,
-  ): Promise<{ released: number }> {
-    if (!(await this.deps.repo.resume('global', null)))
-      throw conflict('Publishing is not paused everywhere.');
-    const released = await this.releaseHeld(await this.deps.repo.allHeld(), mode, spacingMinutes);
-    await this.deps.audit.record(actor, {
-      action: 'publishing.resumed',
-      data: { scope: 'global', mode, released },
-    });
-    return { released };
-  }
-
-  /** Re-evaluates held deliveries (after a resume or a reconnect); those still held stay paused. */
-  async release(
-    workspaceId: string,
-    channelId: string | null,
-    mode: 'send_now' | 'reschedule',
-    spacingMinutes = 15,
-  ): Promise<number> {
-    return this.releaseHeld(await this.deps.repo.held(workspaceId, channelId), mode, spacingMinutes);
-  }
-
-  private async releaseHeld(
-    held: Delivery[],
-    mode: 'send_now' | 'reschedule',
-    spacingMinutes: number,
-  ): Promise<number> {
-    const now = this.deps.clock.now();
-    const nextSlot = new Map<string, number>();
-    let released = 0;
-    for (const d of held) {
-      let at = now;
-      if (mode === 'reschedule') {
-        if (d.dueAt > now) at = d.dueAt;
-        else {
-          const slot = nextSlot.get(d.channelId) ?? now.getTime();
-          at = new Date(slot);
-          nextSlot.set(d.channelId, slot + spacingMinutes * 60_000);
-        }
-      }
-      const moved = await this.deps.repo.reschedule([d.id], at, now, ['paused']);
-      if (moved.length > 0) {
-        released += 1;
-        await this.deps.engine.enqueue(d.id, at);
-      }
-    }
-    return released;
-  }
-
-  pauses(access: WorkspaceAccess) {
-    return this.deps.repo.pauses(access.workspace.id);
   }
 
   private record(

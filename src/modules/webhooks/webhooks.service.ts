@@ -2,7 +2,16 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
-import { isUuid, newId, randomToken } from '../../core/ids.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import { newId, randomToken } from '../../core/ids.js';
+import {
+  clean,
+  describeStatus,
+  excerptOf,
+  MAX_ATTEMPTS,
+  outcomeOf,
+  parseRetryAfter,
+} from './webhooks.wire.js';
 import { signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signature.js';
 import { inTransaction } from '../../db/repositories.js';
 import type { DB } from '../../db/schema.js';
@@ -22,7 +31,6 @@ import {
   type WebhookPayload,
 } from './events.js';
 import type {
-  AttemptOutcome,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
@@ -32,20 +40,11 @@ import type {
 const SECRET_PURPOSE = 'webhook.signing_secret';
 /** Signing secrets start with this, so one found in a log or a repository is recognisable. */
 export const SECRET_PREFIX = 'whsec_';
-/**
- * Seconds to wait before each retry after a failed attempt: 30 s, 2 min, 10 min, 1 h, 6 h. With the first
- * attempt that is six attempts over about 7 hours 12 minutes; then the delivery is `failed`.
- */
-export const RETRY_SCHEDULE_SECONDS = [30, 120, 600, 3600, 21_600] as const;
-export const MAX_ATTEMPTS = RETRY_SCHEDULE_SECONDS.length + 1;
-/** A Retry-After longer than the schedule's delay is honoured up to this. */
-const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long a worker holds an attempt; after that another may take it over (the first one died). */
 const LOCK_MS = 60_000;
 /** How late a due attempt must be, with nobody sending it, before the sweep queues it again. */
 const SWEEP_GRACE_MS = 5 * 60_000;
-const EXCERPT_BYTES = 1024;
 /** Read at most this much of an answer (the rest is not needed for the excerpt). */
 const READ_BYTES = 64 * 1024;
 const MAX_ENDPOINTS = 20;
@@ -285,7 +284,7 @@ export class WebhooksService {
     options: { limit: number; before?: string | undefined },
   ): Promise<{ deliveries: DeliveryWithAttempts[]; nextCursor: string | null }> {
     const endpoint = await this.get(access, endpointId);
-    const before = options.before ? decodeCursor(options.before) : undefined;
+    const before = options.before ? decodeCursor(options.before, 'deliveries') : undefined;
     const rows = await this.deps.webhooks.listDeliveries(endpoint.id, {
       limit: options.limit + 1,
       ...(before ? { before } : {}),
@@ -363,7 +362,7 @@ export class WebhooksService {
 
     const sent = await this.send(endpoint, claimed, secret);
     const finishedAt = this.deps.clock.now();
-    const outcome = this.outcomeOf(claimed, job.attempt, sent, finishedAt);
+    const outcome = outcomeOf(claimed, job.attempt, sent, finishedAt);
     const recorded = await inTransaction(this.deps.db, async (repos) => {
       await repos.webhooks.insertAttempt({
         id: newId(),
@@ -450,20 +449,6 @@ export class WebhooksService {
     };
   }
 
-  private outcomeOf(
-    delivery: WebhookDelivery,
-    attempt: number,
-    sent: { statusCode: number | null; retryAfterMs: number | undefined },
-    now: Date,
-  ): AttemptOutcome {
-    const code = sent.statusCode;
-    if (code !== null && code >= 200 && code < 300) return { status: 'delivered', now };
-    if (code === 410 || attempt >= delivery.maxAttempts) return { status: 'failed' };
-    const scheduled = (RETRY_SCHEDULE_SECONDS[attempt - 1] ?? RETRY_SCHEDULE_SECONDS.at(-1)!) * 1000;
-    const delay = Math.max(scheduled, Math.min(sent.retryAfterMs ?? 0, MAX_RETRY_AFTER_SECONDS * 1000));
-    return { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay) };
-  }
-
   /** The receiver answered 410 Gone: it asks not to be called again, so the endpoint is disabled. */
   private async disableGone(endpoint: WebhookEndpoint, now: Date): Promise<void> {
     const reason = `The endpoint answered 410 Gone on ${now.toISOString()}, so Chorus stopped sending to it. Enable it again once the URL works.`;
@@ -512,56 +497,3 @@ export class WebhooksService {
 }
 
 class LostLock extends Error {}
-
-/** What went wrong with a non-2xx answer, in words; null for 2xx. */
-function describeStatus(status: number, location: string | undefined): string | null {
-  if (status >= 200 && status < 300) return null;
-  if (status === 410) return 'The endpoint answered 410 Gone.';
-  if (status >= 300 && status < 400) {
-    return `The endpoint answered ${status} (a redirect${location ? ` to ${location.slice(0, 300)}` : ''}). Webhooks do not follow redirects: use the final URL.`;
-  }
-  return `The endpoint answered ${status}.`;
-}
-
-/** Text Postgres can store: no NUL characters. */
-function clean(text: string): string {
-  return text.replaceAll('\u0000', '');
-}
-
-/** The first KB of an answer as text, with the signing secret blanked out should the receiver echo it. */
-function excerptOf(body: Buffer, secret: string): string | null {
-  if (body.length === 0) return null;
-  const text = clean(body.toString('utf8')).split(secret).join('[redacted]');
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= EXCERPT_BYTES) return text;
-  // Cut on a character boundary: a partial character at the end decodes to U+FFFD, which is dropped.
-  return bytes
-    .subarray(0, EXCERPT_BYTES)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
-}
-
-/** Retry-After as milliseconds from `now`: delay-seconds or an HTTP date. */
-function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  const year = createdAt.getUTCFullYear();
-  if (!id || !isUuid(id) || Number.isNaN(year) || year < 1970 || year > 9999) {
-    throw invalid(
-      'The "before" cursor is not valid. Use the nextCursor of a previous page, or leave it out for the newest deliveries.',
-    );
-  }
-  return { createdAt, id };
-}

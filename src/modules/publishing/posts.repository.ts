@@ -1,0 +1,359 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import {
+  DELIVERY_COLUMNS,
+  POST_COLUMNS,
+  toDelivery,
+  toPost,
+  type Attempt,
+  type Delivery,
+  type DeliveryState,
+  type PauseScope,
+  type Post,
+  type Variant,
+  WAITING_STATES,
+} from './publishing.rows.js';
+
+/** Posts, their variants, their deliveries as people see and change them, and pauses. */
+export class PostsRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  // --- posts ---------------------------------------------------------------------------------------
+
+  async insertPost(p: Omit<Post, 'createdAt' | 'updatedAt' | 'deletedAt'> & { now: Date }): Promise<void> {
+    await this.db
+      .insertInto('posts')
+      .values({
+        id: p.id,
+        workspace_id: p.workspaceId,
+        body: p.body,
+        approved: p.approved,
+        scheduled_at: p.scheduledAt,
+        schedule_local: p.scheduleLocal,
+        schedule_zone: p.scheduleZone,
+        created_by: p.createdBy,
+        updated_at: p.now,
+      })
+      .execute();
+  }
+
+  async updatePost(
+    id: string,
+    changes: {
+      body?: string;
+      scheduledAt?: Date | null;
+      scheduleLocal?: string | null;
+      scheduleZone?: string | null;
+    },
+    now: Date,
+  ): Promise<void> {
+    await this.db
+      .updateTable('posts')
+      .set({
+        ...(changes.body !== undefined ? { body: changes.body } : {}),
+        ...(changes.scheduledAt !== undefined ? { scheduled_at: changes.scheduledAt } : {}),
+        ...(changes.scheduleLocal !== undefined ? { schedule_local: changes.scheduleLocal } : {}),
+        ...(changes.scheduleZone !== undefined ? { schedule_zone: changes.scheduleZone } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async findPost(workspaceId: string, id: string): Promise<Post | undefined> {
+    const row = await this.db
+      .selectFrom('posts')
+      .select(POST_COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row && toPost(row);
+  }
+
+  async listPosts(
+    workspaceId: string,
+    options: { limit: number; before?: Date | undefined; state?: DeliveryState | undefined },
+  ): Promise<Post[]> {
+    let q = this.db
+      .selectFrom('posts')
+      .select(POST_COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted_at', 'is', null);
+    if (options.before) q = q.where('created_at', '<', options.before);
+    if (options.state) {
+      const state = options.state;
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('deliveries')
+            .select('deliveries.id')
+            .whereRef('deliveries.post_id', '=', 'posts.id')
+            .where('deliveries.state', '=', state),
+        ),
+      );
+    }
+    const rows = await q.orderBy('created_at', 'desc').limit(options.limit).execute();
+    return rows.map(toPost);
+  }
+
+  /** Marks the post deleted and cancels whatever has not started sending; returns what is in flight. */
+  async deletePost(id: string, now: Date): Promise<{ cancelled: number; inFlight: number }> {
+    await this.db
+      .updateTable('posts')
+      .set({ deleted_at: now, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    const cancelled = await this.db
+      .updateTable('deliveries')
+      .set({ state: 'cancelled', state_reason: 'The post was deleted.', updated_at: now })
+      .where('post_id', '=', id)
+      .where('state', 'in', [...WAITING_STATES, 'failed'])
+      .executeTakeFirst();
+    const inFlight = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('post_id', '=', id)
+      .where('state', 'in', ['sending', 'unconfirmed'])
+      .executeTakeFirstOrThrow();
+    return { cancelled: Number(cancelled.numUpdatedRows), inFlight: Number(inFlight.n) };
+  }
+
+  // --- variants ------------------------------------------------------------------------------------
+
+  async upsertVariant(v: Variant): Promise<string> {
+    const row = await this.db
+      .insertInto('post_variants')
+      .values({
+        id: v.id,
+        post_id: v.postId,
+        channel_id: v.channelId,
+        body: v.body,
+        thread: JSON.stringify(v.thread),
+        options: JSON.stringify(v.options),
+      })
+      .onConflict((oc) =>
+        oc.columns(['post_id', 'channel_id']).doUpdateSet({
+          body: v.body,
+          thread: JSON.stringify(v.thread),
+          options: JSON.stringify(v.options),
+        }),
+      )
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async variants(postIds: readonly string[]): Promise<Variant[]> {
+    if (postIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('post_variants')
+      .selectAll()
+      .where('post_id', 'in', postIds)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      postId: r.post_id,
+      channelId: r.channel_id,
+      body: r.body,
+      thread: r.thread,
+      options: r.options,
+    }));
+  }
+
+  // --- deliveries ----------------------------------------------------------------------------------
+
+  async insertDelivery(d: {
+    id: string;
+    workspaceId: string;
+    postId: string;
+    variantId: string;
+    channelId: string;
+    dueAt: Date;
+    idempotencyKey: string;
+    now: Date;
+  }): Promise<void> {
+    await this.db
+      .insertInto('deliveries')
+      .values({
+        id: d.id,
+        workspace_id: d.workspaceId,
+        post_id: d.postId,
+        variant_id: d.variantId,
+        channel_id: d.channelId,
+        state: 'scheduled',
+        due_at: d.dueAt,
+        idempotency_key: d.idempotencyKey,
+        updated_at: d.now,
+      })
+      .execute();
+  }
+
+  async deliveries(postIds: readonly string[]): Promise<Delivery[]> {
+    if (postIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('post_id', 'in', postIds)
+      .orderBy('due_at')
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async workspaceDelivery(workspaceId: string, id: string): Promise<Delivery | undefined> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toDelivery(row);
+  }
+
+  /** Deliveries that need a person: failed, unconfirmed or paused (or only `states`), oldest due first. */
+  async attention(workspaceId: string, states: readonly DeliveryState[], limit: number): Promise<Delivery[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where('state', 'in', states)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async attempts(deliveryIds: readonly string[]): Promise<Attempt[]> {
+    if (deliveryIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', 'in', deliveryIds)
+      .orderBy('number')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      deliveryId: r.delivery_id,
+      number: r.number,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      request: r.request,
+      outcome: r.outcome,
+      errorKind: r.error_kind,
+      errorMessage: r.error_message,
+      remoteId: r.remote_id,
+      remoteUrl: r.remote_url,
+    }));
+  }
+
+  /** Moves a waiting delivery to a new due time (an edit, a resume, a retry); never one being sent. */
+  async reschedule(
+    ids: readonly string[],
+    dueAt: Date,
+    now: Date,
+    from: readonly DeliveryState[],
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('deliveries')
+      .set({
+        state: 'scheduled',
+        state_reason: null,
+        due_at: dueAt,
+        next_attempt_at: null,
+        error_kind: null,
+        error_message: null,
+        updated_at: now,
+      })
+      .where('id', 'in', ids)
+      .where('state', 'in', from)
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async cancelDeliveries(postId: string, channelIds: readonly string[], now: Date): Promise<void> {
+    if (channelIds.length === 0) return;
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'cancelled', state_reason: 'The channel was removed from the post.', updated_at: now })
+      .where('post_id', '=', postId)
+      .where('channel_id', 'in', channelIds)
+      .where('state', 'in', WAITING_STATES)
+      .execute();
+  }
+
+  // --- pauses --------------------------------------------------------------------------------------
+
+  async pause(p: {
+    id: string;
+    scope: PauseScope;
+    scopeId: string | null;
+    reason: string | null;
+    by: string | null;
+  }) {
+    await this.db
+      .insertInto('publishing_pauses')
+      .values({ id: p.id, scope: p.scope, scope_id: p.scopeId, reason: p.reason, paused_by: p.by })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async resume(scope: PauseScope, scopeId: string | null): Promise<boolean> {
+    let q = this.db.deleteFrom('publishing_pauses').where('scope', '=', scope);
+    q = scopeId === null ? q.where('scope_id', 'is', null) : q.where('scope_id', '=', scopeId);
+    const res = await q.executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async pauses(
+    workspaceId: string,
+  ): Promise<{ scope: PauseScope; scopeId: string | null; reason: string | null; pausedAt: Date }[]> {
+    const rows = await this.db
+      .selectFrom('publishing_pauses')
+      .select(['scope', 'scope_id', 'reason', 'paused_at'])
+      .where((w) =>
+        w.or([
+          w('scope', '=', 'global'),
+          w.and([w('scope', '=', 'workspace'), w('scope_id', '=', workspaceId)]),
+          w.and([
+            w('scope', '=', 'channel'),
+            w(
+              'scope_id',
+              'in',
+              w.selectFrom('channels').select('channels.id').where('channels.workspace_id', '=', workspaceId),
+            ),
+          ]),
+        ]),
+      )
+      .execute();
+    return rows.map((r) => ({
+      scope: r.scope,
+      scopeId: r.scope_id,
+      reason: r.reason,
+      pausedAt: r.paused_at,
+    }));
+  }
+
+  /** Held deliveries released by a resume or a reconnect: paused ones of the workspace (or channel). */
+  async held(workspaceId: string, channelId: string | null): Promise<Delivery[]> {
+    let q = this.db
+      .selectFrom('deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where('state', '=', 'paused');
+    if (channelId) q = q.where('channel_id', '=', channelId);
+    const rows = await q.orderBy('due_at').execute();
+    return rows.map(toDelivery);
+  }
+
+  /** Every paused delivery (after a global resume). */
+  async allHeld(): Promise<Delivery[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('state', '=', 'paused')
+      .orderBy('due_at')
+      .execute();
+    return rows.map(toDelivery);
+  }
+}
