@@ -65,7 +65,13 @@ describe.each(TEST_TARGETS)('webhook jobs on %s', (target) => {
     const data = { channelId: endpointId, network: 'mastodon', name: 'Main', reason: null };
     const log = async () =>
       (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/webhooks/${endpointId}/deliveries`)).body
-        .deliveries as { id: string; status: string; attemptCount: number; nextAttemptAt: string | null }[];
+        .deliveries as {
+        id: string;
+        status: string;
+        attemptCount: number;
+        nextAttemptAt: string | null;
+        attempts: unknown[];
+      }[];
 
     await h.services.webhooks.emit(t.workspaceId, 'channel.needs_reconnect', data);
     await until(async () => (await log())[0]?.status === 'delivered');
@@ -73,7 +79,8 @@ describe.each(TEST_TARGETS)('webhook jobs on %s', (target) => {
 
     answer = 503;
     await h.services.webhooks.emit(t.workspaceId, 'channel.needs_reconnect', data);
-    await until(async () => (await log())[0]?.attemptCount === 1);
+    // attemptCount rises when a worker takes the attempt, before it is sent: wait for the recorded attempt.
+    await until(async () => (await log())[0]?.attempts.length === 1);
     const [failing] = await log();
     expect(failing).toMatchObject({ status: 'pending', attemptCount: 1 });
     // The attempt is recorded first, then its retry is queued: wait for the job to be there.
