@@ -31,4 +31,6 @@ async function main() {
   }
 }
 
+// Everything is stopped by now; exit even if a library left a handle open.
 await main();
+process.exit(0);

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
@@ -13,8 +15,9 @@ import { startRuntime } from '../src/runtime/runtime.js';
 /**
  * `npm run bench -- publish --db pglite|postgres --posts N --latency-ms L [--json FILE]`
  *
- * N posts due at the same instant, each to a signed-webhook channel whose loopback receiver answers after
- * L ms, published by the real runtime (job engine, workers, database) in this process. Lateness is due time
+ * N posts due at the same instant, each to a signed-webhook channel whose loopback receiver (its own
+ * process, `bench/receiver.ts`) answers after L ms, published by the real runtime (job engine, workers,
+ * database) in this process. Lateness is due time
  * → request received by the receiver. In the same run, on the same database, N no-op jobs measure the job
  * engine's own throughput at the same concurrency, so the pipeline's efficiency is a ratio.
  */
@@ -45,34 +48,52 @@ async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () 
   };
 }
 
+async function startProfiler(): Promise<{ stop: () => Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) =>
+      session.post(method, (error, result) =>
+        error ? reject(error) : resolve(result as Record<string, unknown>),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 export async function publish(args: string[]): Promise<Record<string, unknown>[]> {
   const db = arg(args, 'db', 'pglite');
   const posts = Number(arg(args, 'posts', '1000'));
   const latencyMs = Number(arg(args, 'latency-ms', '300'));
+  // --profile FILE: a CPU profile of this process while the posts are published (open it in DevTools).
+  const profileFile = args.includes('--profile') ? arg(args, 'profile', '') : '';
   if (db !== 'pglite' && db !== 'postgres') throw new Error('--db must be pglite or postgres');
 
-  // The receiver: answers each post after L ms, as a network would, and records when each arrived.
-  const arrivals = new Map<string, number>();
-  let noopDone = 0;
-  const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const at = Date.now();
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { idempotencyKey?: string };
-      const key = body.idempotencyKey;
-      if (key && !arrivals.has(key)) arrivals.set(key, at);
-      setTimeout(
-        () => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id: key ?? 'ping' }));
-        },
-        key ? latencyMs : 0,
-      );
-    });
+  // The receiver, in its own process: answers each post after L ms, as a network would.
+  const receiver = fork(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), 'receiver.ts'),
+    [String(latencyMs)],
+    {
+      execArgv: ['--import', 'tsx'],
+    },
+  );
+  const receiverUrl = await new Promise<string>((resolve, reject) => {
+    receiver.once('message', (m) => resolve(`http://127.0.0.1:${(m as { port: number }).port}`));
+    receiver.once('error', reject);
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const arrivalsOf = () =>
+    new Promise<Map<string, number>>((resolve) => {
+      receiver.once('message', (m) => resolve(new Map((m as { arrivals: [string, number][] }).arrivals)));
+      receiver.send('report');
+    });
+  let noopDone = 0;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
   const pgdb =
@@ -154,7 +175,12 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     const createSeconds = (performance.now() - createStart) / 1000;
     const createdBeforeDue = Date.now() < due.getTime();
 
-    // Wait until every delivery due at that instant is settled.
+    // Wait until every delivery due at that instant is settled; measure this process's load meanwhile.
+    await new Promise((r) => setTimeout(r, Math.max(0, due.getTime() - Date.now())));
+    const profiler = profileFile ? await startProfiler() : undefined;
+    const elu0 = performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const until = Date.now() + 900_000;
     let settled = 0;
     while (Date.now() < until) {
@@ -166,6 +192,10 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       if (settled >= posts) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+    if (profiler && profileFile) writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
+    const cpu = process.cpuUsage(cpu0);
+    const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
     const { rows: states } = await boss.executeSql(
       `SELECT state, count(*)::int AS n FROM deliveries WHERE due_at = $1 GROUP BY state`,
       [due.toISOString()],
@@ -174,6 +204,7 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       `SELECT idempotency_key AS key FROM deliveries WHERE due_at = $1`,
       [due.toISOString()],
     );
+    const arrivals = await arrivalsOf();
     const lateness = (keys as { key: string }[])
       .map((k) => arrivals.get(k.key))
       .filter((t): t is number => t !== undefined)
@@ -200,13 +231,15 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
         pipelinePerSecond: Number(pipelineThroughput.toFixed(1)),
         rawEnginePerSecond: Number(rawThroughput.toFixed(1)),
         efficiency: Number((pipelineThroughput / rawThroughput).toFixed(3)),
+        eventLoopBusy: Number(elu.toFixed(2)),
+        cpuCores: Number(cpuShare.toFixed(2)),
         noopQueueSeconds: Number(((noopQueued - noopStart) / 1000).toFixed(1)),
       },
     ];
   } finally {
     await runtime.stop();
-    await new Promise<void>((r) => receiver.close(() => r()));
-    receiver.closeAllConnections();
+    receiver.send('stop');
+    await new Promise((r) => receiver.once('exit', r));
     await pgdb?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

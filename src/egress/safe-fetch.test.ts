@@ -144,4 +144,47 @@ describe('safe fetch (loopback servers only)', () => {
       hop.close();
     }
   });
+
+  it('reuses a connection to the same origin, and drops it after a second idle', async () => {
+    const sockets: string[] = [];
+    const server = createServer((req, res) => {
+      sockets.push(`${req.socket.remotePort}`);
+      res.end('ok');
+    });
+    await listen(server);
+    const fetchOnce = () => safeFetch(`http://127.0.0.1:${port(server)}/`, {}, { allowPrivate: true });
+    try {
+      await fetchOnce();
+      // The connection returns to its pool just after the answer is read.
+      await new Promise((r) => setTimeout(r, 50));
+      await fetchOnce();
+      expect(sockets[1]).toBe(sockets[0]);
+      await new Promise((r) => setTimeout(r, 1_600));
+      await fetchOnce();
+      expect(sockets[2]).not.toBe(sockets[0]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('does not reuse connections to a server that closes them within 3 seconds', async () => {
+    const sockets: string[] = [];
+    const server = createServer((req, res) => {
+      sockets.push(`${req.socket.remotePort}`);
+      res.end('ok');
+    });
+    server.keepAliveTimeout = 2_000;
+    await listen(server);
+    const fetchOnce = () => safeFetch(`http://127.0.0.1:${port(server)}/`, {}, { allowPrivate: true });
+    try {
+      await fetchOnce();
+      await new Promise((r) => setTimeout(r, 50));
+      await fetchOnce();
+      expect(sockets[1]).not.toBe(sockets[0]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -72,6 +72,58 @@ async function resolveChecked(url: URL, policy: EgressPolicy): Promise<{ address
   return first;
 }
 
+/**
+ * Connections are reused, one pool per origin and checked address (so a pin is never shared with another
+ * address), which spares a connection set-up per request. A pooled connection idle for a second is closed:
+ * far sooner than servers close theirs (a `Keep-Alive: timeout` hint under 3 s disables reuse for that
+ * server), so a request is practically never written to a connection the server has just dropped. If it
+ * happens anyway, it surfaces as a network error after sending, which callers already treat as an unknown
+ * outcome, never as "not sent".
+ */
+const IDLE_CONNECTION_MS = 1_000;
+const MAX_POOLS = 256;
+const pools = new Map<string, { agent: Agent; lastUsed: number }>();
+let reaper: NodeJS.Timeout | undefined;
+
+function pooledAgent(url: URL, pinned: { address: string; family: 4 | 6 }): Agent {
+  const key = `${url.origin}|${pinned.address}`;
+  const now = Date.now();
+  const found = pools.get(key);
+  if (found) {
+    found.lastUsed = now;
+    // Most recently used last, so the first entries are the ones to drop.
+    pools.delete(key);
+    pools.set(key, found);
+    return found.agent;
+  }
+  const agent = new Agent({
+    keepAliveTimeout: IDLE_CONNECTION_MS,
+    keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+    connect: {
+      lookup: (_host, _opts, cb) => cb(null, [{ address: pinned.address, family: pinned.family }]),
+    },
+  });
+  pools.set(key, { agent, lastUsed: now });
+  while (pools.size > MAX_POOLS) {
+    const [oldest, entry] = pools.entries().next().value as [string, { agent: Agent }];
+    pools.delete(oldest);
+    void entry.agent.close();
+  }
+  reaper ??= setInterval(() => {
+    const cutoff = Date.now() - 30_000;
+    for (const [k, entry] of pools) {
+      if (entry.lastUsed >= cutoff) continue;
+      pools.delete(k);
+      void entry.agent.close();
+    }
+    if (pools.size === 0) {
+      clearInterval(reaper);
+      reaper = undefined;
+    }
+  }, 10_000).unref();
+  return agent;
+}
+
 export async function safeFetch(
   input: string,
   init: SafeRequest,
@@ -97,96 +149,88 @@ export async function safeFetch(
     if (url.username || url.password)
       throw new EgressError('URLs with a user name or password are not accepted.', 'invalid_url');
     const pinned = await resolveChecked(url, policy);
-    const agent = new Agent({
-      connect: {
-        lookup: (_host, _opts, cb) => cb(null, [{ address: pinned.address, family: pinned.family }]),
-      },
+    const agent = pooledAgent(url, pinned);
+    const res = await request(url, {
+      method,
+      headers,
+      body,
+      dispatcher: agent,
+      signal,
+    }).catch((error: Error) => {
+      if (signal.aborted)
+        throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+      const code = (error as { code?: unknown }).code;
+      throw new EgressError(
+        `Could not reach ${url.host}: ${error.message}`,
+        'network',
+        typeof code === 'string' ? code : undefined,
+      );
     });
-    try {
-      const res = await request(url, {
-        method,
-        headers,
-        body,
-        dispatcher: agent,
-        signal,
-      }).catch((error: Error) => {
-        if (signal.aborted)
-          throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
-        const code = (error as { code?: unknown }).code;
-        throw new EgressError(
-          `Could not reach ${url.host}: ${error.message}`,
-          'network',
-          typeof code === 'string' ? code : undefined,
+    const location = res.headers.location;
+    if (
+      init.redirect !== 'manual' &&
+      res.statusCode >= 300 &&
+      res.statusCode < 400 &&
+      typeof location === 'string'
+    ) {
+      await res.body.dump();
+      const next = new URL(location, url);
+      // Credentials never follow a redirect to another origin (as browsers do).
+      if (next.origin !== url.origin && headers) {
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(
+            ([k]) => !['authorization', 'cookie', 'proxy-authorization'].includes(k.toLowerCase()),
+          ),
         );
-      });
-      const location = res.headers.location;
+      }
+      url = next;
       if (
-        init.redirect !== 'manual' &&
-        res.statusCode >= 300 &&
-        res.statusCode < 400 &&
-        typeof location === 'string'
+        res.statusCode === 303 ||
+        ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
       ) {
-        await res.body.dump();
-        const next = new URL(location, url);
-        // Credentials never follow a redirect to another origin (as browsers do).
-        if (next.origin !== url.origin && headers) {
-          headers = Object.fromEntries(
-            Object.entries(headers).filter(
-              ([k]) => !['authorization', 'cookie', 'proxy-authorization'].includes(k.toLowerCase()),
-            ),
+        method = 'GET';
+        body = undefined;
+      }
+      continue;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes && init.oversize === 'truncate') {
+          const room = maxBytes - (size - (chunk as Buffer).length);
+          chunks.push((chunk as Buffer).subarray(0, room));
+          res.body.destroy();
+          break;
+        }
+        if (size > maxBytes) {
+          res.body.destroy();
+          throw new EgressError(
+            `The response from ${url.host} is larger than ${maxBytes} bytes.`,
+            'too_large',
           );
         }
-        url = next;
-        if (
-          res.statusCode === 303 ||
-          ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
-        ) {
-          method = 'GET';
-          body = undefined;
-        }
-        continue;
+        chunks.push(chunk as Buffer);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of res.body) {
-          size += (chunk as Buffer).length;
-          if (size > maxBytes && init.oversize === 'truncate') {
-            const room = maxBytes - (size - (chunk as Buffer).length);
-            chunks.push((chunk as Buffer).subarray(0, room));
-            res.body.destroy();
-            break;
-          }
-          if (size > maxBytes) {
-            res.body.destroy();
-            throw new EgressError(
-              `The response from ${url.host} is larger than ${maxBytes} bytes.`,
-              'too_large',
-            );
-          }
-          chunks.push(chunk as Buffer);
-        }
-      } catch (error) {
-        if (error instanceof EgressError) throw error;
-        if (signal.aborted)
-          throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
-        throw new EgressError(
-          `The response from ${url.host} broke off: ${(error as Error).message}`,
-          'network',
-        );
-      }
-      const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-      return {
-        status: res.statusCode,
-        headers: responseHeaders,
-        body: Buffer.concat(chunks),
-        url: url.toString(),
-      };
-    } finally {
-      void agent.close();
+    } catch (error) {
+      if (error instanceof EgressError) throw error;
+      if (signal.aborted)
+        throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+      throw new EgressError(
+        `The response from ${url.host} broke off: ${(error as Error).message}`,
+        'network',
+      );
     }
+    const responseHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+    return {
+      status: res.statusCode,
+      headers: responseHeaders,
+      body: Buffer.concat(chunks),
+      url: url.toString(),
+    };
   }
   throw new EgressError(
     `More than ${maxRedirects} redirects from ${input.slice(0, 200)}.`,

@@ -9,6 +9,14 @@ import {
   type DeliveryState,
 } from './publishing.rows.js';
 
+/** What a claim reads besides the delivery: the content to send and the attempt it recorded. */
+interface ClaimedContent {
+  attempt_id: string;
+  text: string;
+  thread: string[];
+  options: Record<string, unknown>;
+}
+
 /** The engine's side of deliveries: the claim into `sending`, every exit from it, settling and the sweeper. */
 export class DeliveriesRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -32,99 +40,56 @@ export class DeliveriesRepository {
     return (await this.claimMany([id], now, () => attemptId))[0];
   }
 
-  /** Claims many deliveries in one statement (a worker's batch); see `claim`. */
+  /**
+   * Claims many deliveries (a worker's batch); see `claim`. One statement: the update, the attempts it
+   * records and the content to send, so a busy worker holds a connection for one round trip only.
+   */
   async claimMany(ids: readonly string[], now: Date, newAttemptId: () => string): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .updateTable('deliveries as d')
-        .set({
-          state: 'sending',
-          state_reason: null,
-          sending_since: now,
-          first_sent_at: sql<Date>`COALESCE(d.first_sent_at, ${now})`,
-          attempts: sql<number>`d.attempts + 1`,
-          updated_at: now,
-        })
-        .where('d.id', 'in', ids)
-        .where('d.state', '=', 'scheduled')
-        .where('d.due_at', '<=', now)
-        .where((eb) => eb.or([eb('d.next_attempt_at', 'is', null), eb('d.next_attempt_at', '<=', now)]))
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('posts as p')
-              .select('p.id')
-              .whereRef('p.id', '=', 'd.post_id')
-              .where('p.deleted_at', 'is', null)
-              .where('p.approved', '=', true),
-          ),
-        )
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('channels as c')
-              .select('c.id')
-              .whereRef('c.id', '=', 'd.channel_id')
-              .where('c.status', '=', 'connected'),
-          ),
-        )
-        .where(({ not, exists, selectFrom, eb }) =>
-          not(
-            exists(
-              selectFrom('publishing_pauses as pp')
-                .select('pp.id')
-                .where((w) =>
-                  w.or([
-                    w('pp.scope', '=', 'global'),
-                    w.and([w('pp.scope', '=', 'workspace'), w('pp.scope_id', '=', eb.ref('d.workspace_id'))]),
-                    w.and([w('pp.scope', '=', 'channel'), w('pp.scope_id', '=', eb.ref('d.channel_id'))]),
-                  ]),
-                ),
-            ),
-          ),
-        )
-        .returning(DELIVERY_COLUMNS.map((c) => `d.${c}` as const))
-        .execute();
-      if (rows.length === 0) return [];
-      const deliveries = rows.map((r) => toDelivery(r as DeliveryRow));
-      const contents = await trx
-        .selectFrom('post_variants as v')
-        .innerJoin('posts as p', 'p.id', 'v.post_id')
-        .select(['v.id', 'v.body as variantBody', 'p.body as postBody', 'v.thread', 'v.options'])
-        .where(
-          'v.id',
-          'in',
-          deliveries.map((d) => d.variantId),
-        )
-        .execute();
-      const byVariant = new Map(contents.map((c) => [c.id, c]));
-      const claimed = deliveries.map((delivery) => {
-        const content = byVariant.get(delivery.variantId)!;
-        return {
-          delivery,
-          text: content.variantBody ?? content.postBody,
-          thread: content.thread,
-          options: content.options,
-          attemptId: newAttemptId(),
-        };
-      });
-      await trx
-        .insertInto('delivery_attempts')
-        .values(
-          claimed.map((c) => ({
-            id: c.attemptId,
-            delivery_id: c.delivery.id,
-            number: sql<number>`(SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ${c.delivery.id})`,
-            started_at: now,
-            request: JSON.stringify({
-              text: c.text,
-              threadParts: c.thread.length,
-              idempotencyKey: c.delivery.idempotencyKey,
-            }),
-          })),
-        )
-        .execute();
-      return claimed;
-    });
+    const wanted = sql.join(ids.map((id) => sql`(${id}::uuid, ${newAttemptId()}::uuid)`));
+    const columns = sql.join(DELIVERY_COLUMNS.map((c) => sql.ref(`c.${c}`)));
+    const { rows } = await sql<DeliveryRow & ClaimedContent>`
+      WITH wanted (id, attempt_id) AS (VALUES ${wanted}),
+      claimed AS (
+        UPDATE deliveries AS d SET
+          state = 'sending', state_reason = NULL, sending_since = ${now},
+          first_sent_at = COALESCE(d.first_sent_at, ${now}), attempts = d.attempts + 1, updated_at = ${now}
+        FROM wanted AS w
+        WHERE d.id = w.id AND d.state = 'scheduled' AND d.due_at <= ${now}
+          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ${now})
+          AND EXISTS (SELECT 1 FROM posts AS p WHERE p.id = d.post_id AND p.deleted_at IS NULL AND p.approved)
+          AND EXISTS (SELECT 1 FROM channels AS ch WHERE ch.id = d.channel_id AND ch.status = 'connected')
+          AND NOT EXISTS (
+            SELECT 1 FROM publishing_pauses AS pp
+            WHERE pp.scope = 'global'
+              OR (pp.scope = 'workspace' AND pp.scope_id = d.workspace_id)
+              OR (pp.scope = 'channel' AND pp.scope_id = d.channel_id))
+        RETURNING d.*, w.attempt_id
+      ),
+      content AS (
+        SELECT c.id AS delivery_id, COALESCE(v.body, p.body) AS text, v.thread, v.options
+        FROM claimed AS c
+        JOIN post_variants AS v ON v.id = c.variant_id
+        JOIN posts AS p ON p.id = v.post_id
+      ),
+      recorded AS (
+        INSERT INTO delivery_attempts (id, delivery_id, number, started_at, request)
+        SELECT c.attempt_id, c.id,
+          (SELECT COALESCE(MAX(a.number), 0) + 1 FROM delivery_attempts AS a WHERE a.delivery_id = c.id),
+          ${now},
+          jsonb_build_object(
+            'text', ct.text, 'threadParts', jsonb_array_length(ct.thread), 'idempotencyKey', c.idempotency_key)
+        FROM claimed AS c JOIN content AS ct ON ct.delivery_id = c.id
+      )
+      SELECT ${columns}, c.attempt_id, ct.text, ct.thread, ct.options
+      FROM claimed AS c JOIN content AS ct ON ct.delivery_id = c.id`.execute(this.db);
+    return rows.map((row) => ({
+      delivery: toDelivery(row),
+      text: row.text,
+      thread: row.thread,
+      options: row.options,
+      attemptId: row.attempt_id,
+    }));
   }
 
   /**
@@ -299,35 +264,34 @@ export class DeliveriesRepository {
     now: Date,
   ): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    return this.db.transaction().execute(async (trx) => {
-      const values = sql.join(
-        items.map(
-          (i) =>
-            sql`(${i.delivery.id}::uuid, ${i.attemptId}::uuid, ${i.remoteId}::text, ${i.remoteUrl}::text, ${i.publishedAt}::timestamptz, ${i.latenessMs}::int)`,
-        ),
-      );
-      const updated = await sql<{ id: string }>`
+    const values = sql.join(
+      items.map(
+        (i) =>
+          sql`(${i.delivery.id}::uuid, ${i.attemptId}::uuid, ${i.remoteId}::text, ${i.remoteUrl}::text, ${i.publishedAt}::timestamptz, ${i.latenessMs}::int)`,
+      ),
+    );
+    // One statement: the deliveries still `sending`, and their attempts.
+    const { rows } = await sql<{ id: string }>`
+      WITH v (id, attempt_id, remote_id, remote_url, published_at, lateness_ms) AS (VALUES ${values}),
+      done AS (
         UPDATE deliveries AS d SET
           state = 'published', state_reason = NULL, updated_at = ${now}, next_attempt_at = NULL,
           error_kind = NULL, error_message = NULL, sending_since = NULL,
           remote_id = v.remote_id, remote_url = v.remote_url, published_at = v.published_at,
           lateness_ms = v.lateness_ms
-        FROM (VALUES ${values}) AS v(id, attempt_id, remote_id, remote_url, published_at, lateness_ms)
+        FROM v
         WHERE d.id = v.id AND d.state = 'sending'
-        RETURNING d.id`.execute(trx);
-      const ids = updated.rows.map((r) => r.id);
-      if (ids.length > 0) {
-        await sql`
-          UPDATE delivery_attempts AS a SET
-            finished_at = ${now}, outcome = 'published', error_kind = NULL, error_message = NULL,
-            remote_id = v.remote_id, remote_url = v.remote_url
-          FROM (VALUES ${values}) AS v(id, attempt_id, remote_id, remote_url, published_at, lateness_ms)
-          WHERE a.id = v.attempt_id AND v.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`))})`.execute(
-          trx,
-        );
-      }
-      return new Set(ids);
-    });
+        RETURNING d.id
+      ),
+      attempts AS (
+        UPDATE delivery_attempts AS a SET
+          finished_at = ${now}, outcome = 'published', error_kind = NULL, error_message = NULL,
+          remote_id = v.remote_id, remote_url = v.remote_url
+        FROM v JOIN done ON done.id = v.id
+        WHERE a.id = v.attempt_id
+      )
+      SELECT id FROM done`.execute(this.db);
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

@@ -31,6 +31,12 @@ export interface PublishingEvents {
     type: T,
     data: PublishingEventData[T],
   ): Promise<unknown>;
+  /** The same event for many deliveries of one workspace at once (a worker's batch). */
+  emitMany<T extends PublishingEvent>(
+    workspaceId: string,
+    type: T,
+    data: PublishingEventData[T][],
+  ): Promise<unknown>;
 }
 
 /** Attempts of one delivery before a transient failure becomes a failure a person sees. */
@@ -147,13 +153,27 @@ export class DeliveryEngine {
     );
     if (published.length > 0) {
       const recorded = await this.deps.repo.finishPublished(published, this.now());
+      const byWorkspace = new Map<string, PublishingEventData['delivery.published'][]>();
       for (const p of published) {
         if (!recorded.has(p.delivery.id)) continue;
-        await this.emit(p.delivery, p.network, 'delivery.published', {
+        const list = byWorkspace.get(p.delivery.workspaceId) ?? [];
+        list.push({
+          ...this.ref(p.delivery, p.network),
           remoteId: p.remoteId,
           url: p.remoteUrl,
           publishedAt: p.publishedAt.toISOString(),
         });
+        byWorkspace.set(p.delivery.workspaceId, list);
+      }
+      for (const [workspaceId, list] of byWorkspace) {
+        await this.deps.events
+          .emitMany(workspaceId, 'delivery.published', list)
+          .catch((error: unknown) =>
+            this.deps.logger.warn(
+              { err: (error as Error).message, type: 'delivery.published' },
+              'could not emit a publishing event',
+            ),
+          );
       }
     }
     return outcomes;
@@ -303,20 +323,18 @@ export class DeliveryEngine {
     );
   }
 
+  private ref(delivery: Delivery, network: string): DeliveryRef {
+    return { deliveryId: delivery.id, postId: delivery.postId, channelId: delivery.channelId, network };
+  }
+
   private emit<T extends PublishingEvent>(
     delivery: Delivery,
     network: string,
     type: T,
     data: Omit<PublishingEventData[T], keyof DeliveryRef>,
   ) {
-    const ref: DeliveryRef = {
-      deliveryId: delivery.id,
-      postId: delivery.postId,
-      channelId: delivery.channelId,
-      network,
-    };
     return this.deps.events
-      .emit(delivery.workspaceId, type, { ...ref, ...data } as PublishingEventData[T])
+      .emit(delivery.workspaceId, type, { ...this.ref(delivery, network), ...data } as PublishingEventData[T])
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: (error as Error).message, type }, 'could not emit a publishing event'),
       );

@@ -237,28 +237,64 @@ export class WebhooksService {
     return (await this.fanOut(workspaceId, endpoints, type, data)).eventId;
   }
 
+  /**
+   * Many events of one type for one workspace (a publishing worker's batch): the subscribers are read once,
+   * and nothing more happens when there are none. Returns the event ids, in the order of `list`.
+   */
+  async emitMany<T extends SubscribableEvent>(
+    workspaceId: string,
+    type: T,
+    list: WebhookEventData[T][],
+  ): Promise<string[]> {
+    if (!isSubscribableEvent(type)) throw new Error(`Unknown webhook event type "${String(type)}".`);
+    if (list.length === 0) return [];
+    const endpoints = await this.deps.webhooks.subscribers(workspaceId, type);
+    if (endpoints.length === 0) return list.map(() => newId());
+    const events = await this.fanOutMany(workspaceId, endpoints, type, list);
+    return events.map((e) => e.eventId);
+  }
+
   private async fanOut<T extends WebhookEventType>(
     workspaceId: string,
     endpoints: WebhookEndpoint[],
     type: T,
     data: WebhookEventData[T],
   ): Promise<{ eventId: string; deliveryIds: string[] }> {
+    return (await this.fanOutMany(workspaceId, endpoints, type, [data]))[0]!;
+  }
+
+  private async fanOutMany<T extends WebhookEventType>(
+    workspaceId: string,
+    endpoints: WebhookEndpoint[],
+    type: T,
+    list: WebhookEventData[T][],
+  ): Promise<{ eventId: string; deliveryIds: string[] }[]> {
     const now = this.deps.clock.now();
-    const eventId = newId();
-    const payload: WebhookPayload<T> = { id: eventId, type, createdAt: now.toISOString(), workspaceId, data };
-    const rows = endpoints.map((endpoint) => ({
-      id: newId(),
-      endpointId: endpoint.id,
-      workspaceId,
-      eventId,
-      eventType: type,
-      payload: payload as unknown as Record<string, unknown>,
-      maxAttempts: MAX_ATTEMPTS,
-      now,
-    }));
-    await this.deps.webhooks.insertDeliveries(rows);
+    const events = list.map((data) => {
+      const eventId = newId();
+      const payload: WebhookPayload<T> = {
+        id: eventId,
+        type,
+        createdAt: now.toISOString(),
+        workspaceId,
+        data,
+      };
+      const rows = endpoints.map((endpoint) => ({
+        id: newId(),
+        endpointId: endpoint.id,
+        workspaceId,
+        eventId,
+        eventType: type,
+        payload: payload as unknown as Record<string, unknown>,
+        maxAttempts: MAX_ATTEMPTS,
+        now,
+      }));
+      return { eventId, rows };
+    });
+    const rows = events.flatMap((e) => e.rows);
+    if (rows.length > 0) await this.deps.webhooks.insertDeliveries(rows);
     for (const row of rows) await this.queue(row.id, 1);
-    return { eventId, deliveryIds: rows.map((r) => r.id) };
+    return events.map((e) => ({ eventId: e.eventId, deliveryIds: e.rows.map((r) => r.id) }));
   }
 
   /** Queues an attempt; a failure is logged, not thrown: the delivery is recorded and the sweep finds it. */
