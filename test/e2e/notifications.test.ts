@@ -13,6 +13,8 @@ import { startReceiver } from '../support/receiver.js';
 const PASSWORD = 'a long owner password 42';
 const EMAIL = 'nora@example.test';
 const SECRET = 'notifications-e2e-signing-secret';
+/** Each step waits on a request to the server, which is slow while other test files run. */
+const SOON = { timeout: 10_000, interval: 100 };
 
 describe('notifications in a real browser', () => {
   let chorus: ChorusProcess;
@@ -88,13 +90,13 @@ describe('notifications in a real browser', () => {
     await channelStopsWorking(workspaceId, 'Acme alerts');
     // The count is polled; coming back to the window asks at once.
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 2 unread');
+    await expect.poll(() => bell.getAttribute('aria-label'), SOON).toBe('Notifications, 2 unread');
 
     await bell.click();
     expect(await bell.getAttribute('aria-expanded')).toBe('true');
     const panel = page.getByRole('region', { name: 'Notifications' });
     const items = panel.getByRole('link');
-    await expect.poll(() => items.count()).toBe(2);
+    await expect.poll(() => items.count(), SOON).toBe(2);
     // Newest first, each marked unread.
     expect(await items.nth(0).textContent()).toMatch(/^Unread: Acme alerts needs reconnecting.*answered 401/);
     expect(await items.nth(1).textContent()).toMatch(/^Unread: Acme hook needs reconnecting/);
@@ -106,30 +108,30 @@ describe('notifications in a real browser', () => {
 
     // With the keyboard: open the panel, and open the newest notification.
     await page.goto(`${chorus.url}/w/${workspaceId}/calendar`);
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 2 unread');
+    await expect.poll(() => bell.getAttribute('aria-label'), SOON).toBe('Notifications, 2 unread');
     await bell.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => items.count()).toBe(2);
+    await expect.poll(() => items.count(), SOON).toBe(2);
     await items.nth(0).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url()).toBe(`${chorus.url}/w/${workspaceId}/settings/channels`);
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
+    await expect.poll(() => page.url(), SOON).toBe(`${chorus.url}/w/${workspaceId}/settings/channels`);
+    await expect.poll(() => bell.getAttribute('aria-label'), SOON).toBe('Notifications, 1 unread');
     expect(await panel.isVisible()).toBe(false);
     // The server agrees, after a reload.
     await page.reload();
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
+    await expect.poll(() => bell.getAttribute('aria-label'), SOON).toBe('Notifications, 1 unread');
 
     // On a phone-sized screen the panel fits without sideways scrolling; "Mark all as read" clears the count.
     await page.setViewportSize({ width: 360, height: 740 });
     await bell.click();
-    await expect.poll(() => items.count()).toBe(2);
+    await expect.poll(() => items.count(), SOON).toBe(2);
     expect(await items.nth(0).textContent()).not.toMatch(/^Unread/);
     expect(await items.nth(1).textContent()).toMatch(/^Unread/);
     await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth), SOON)
       .toBeLessThanOrEqual(361);
     await panel.getByRole('button', { name: 'Mark all as read' }).click();
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications');
+    await expect.poll(() => bell.getAttribute('aria-label'), SOON).toBe('Notifications');
     expect(await items.nth(1).textContent()).not.toMatch(/^Unread/);
   });
 });

@@ -79,6 +79,25 @@ describe.each(TEST_TARGETS)('notifications API on %s', (target) => {
     expect((await t.http.get('/api/v1/notifications?limit=500')).status).toBe(400);
   });
 
+  it('refuses a notice of an unknown type, or one that links outside the app', async () => {
+    const t = await h.tenant('refused');
+    const base = notice(t.workspaceId, 1);
+    for (const link of [
+      'https://elsewhere.example/x',
+      '//elsewhere.example/x',
+      '/\\elsewhere.example',
+      'w/x',
+    ]) {
+      await expect(h.services.notifications.notify([t.user.id], { ...base, link })).rejects.toThrow(
+        /links to a page of the app/,
+      );
+    }
+    await expect(
+      h.services.notifications.notify([t.user.id], { ...base, type: 'post.liked' as never }),
+    ).rejects.toThrow(/Unknown notification type "post.liked"/);
+    expect((await list(t.http)).notifications).toEqual([]);
+  });
+
   it('counts unread per workspace and in all, and marks read by id or all at once', async () => {
     const t = await h.tenant('counts');
     const created = await t.http.post('/api/v1/workspaces', {

@@ -49,7 +49,8 @@ export class NotificationsService implements NotificationSender {
   /** Records `notice` for each recipient (user ids; repeats are ignored). Returns the rows written. */
   async notify(recipients: readonly string[], notice: Notice): Promise<number> {
     if (!isNotificationType(notice.type)) throw new Error(`Unknown notification type "${notice.type}".`);
-    if (!notice.link.startsWith('/') || notice.link.startsWith('//')) {
+    // A path of this app; "//host" and "/\host" would leave it.
+    if (!/^\/(?![/\\])/.test(notice.link)) {
       throw new Error(
         `A notification links to a page of the app (a path starting with /), not "${notice.link}".`,
       );
