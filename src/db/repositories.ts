@@ -15,6 +15,7 @@ import { OAuthRepository } from '../modules/channels/oauth.repository.js';
 import { DeliveriesRepository } from '../modules/publishing/deliveries.repository.js';
 import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
+import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -34,6 +35,7 @@ export function repositories(db: Kysely<DB>) {
     posts: new PostsRepository(db),
     deliveries: new DeliveriesRepository(db),
     webhooks: new WebhooksRepository(db),
+    notifications: new NotificationsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -288,6 +288,19 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null;
 }
 
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  type: string;
+  title: string;
+  body: string;
+  link: string;
+  subject_id: string | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable {
   id: string;
   applied_at: Generated<Date>;
@@ -317,6 +330,7 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  notifications: NotificationsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -345,4 +359,5 @@ export const DATA_TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_attempts',
+  'notifications',
 ] as const satisfies readonly (keyof DB)[];

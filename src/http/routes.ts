@@ -8,6 +8,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { channelRoutes } from '../modules/channels/channels.routes.js';
 import { postRoutes } from '../modules/publishing/posts.routes.js';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
+import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -20,4 +21,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...channelRoutes,
   ...postRoutes,
   ...webhookRoutes,
+  ...notificationRoutes,
 ];

@@ -65,6 +65,13 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 1800,
     retryLimit: 2,
   },
+  'notifications.retention.v1': {
+    payload: z.object({}).strict(),
+    description: 'Deletes read in-app notifications older than 90 days (unread ones stay).',
+    cron: '41 3 * * *',
+    expireInSeconds: 1800,
+    retryLimit: 2,
+  },
   'webhooks.deliver.v1': {
     payload: z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1).max(100) }).strict(),
     description:

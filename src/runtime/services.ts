@@ -29,6 +29,11 @@ import { PostsService } from '../modules/publishing/posts.service.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
 import { webhookDeliveryJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
+import { WorkspacePeople } from '../modules/members/people.js';
+import { NotificationsService } from '../modules/notifications/notifications.service.js';
+import { ChannelNotices, DeliveryNotices } from '../modules/notifications/sources.js';
+import { notificationRetentionJob } from '../modules/notifications/jobs.js';
+import { allListeners } from '../modules/publishing/event-listeners.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -116,11 +121,25 @@ export function createServices(deps: {
     logger,
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
+  const people = new WorkspacePeople({ workspaces: repos.workspaces, organizations: repos.organizations });
+  const notifications = new NotificationsService({
+    notifications: repos.notifications,
+    workspaces: repos.workspaces,
+    clock,
+    logger,
+  });
+  const deliveryNotices = new DeliveryNotices({
+    people,
+    notifications,
+    post: (workspaceId, postId) => repos.posts.findPost(workspaceId, postId),
+    channelName: async (channelId) => (await repos.channels.byId(channelId))?.name,
+  });
   const deliveryEngine = new DeliveryEngine({
     repo: repos.deliveries,
     channels,
     jobs,
-    events: webhooks,
+    // The workspace hears about deliveries through its webhooks and the people concerned in the app.
+    events: allListeners(webhooks, deliveryNotices),
     clock,
     logger,
     ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
@@ -143,21 +162,24 @@ export function createServices(deps: {
     clock,
   });
   channels.onReconnected = (channel) => pauses.release(channel.workspaceId, channel.id, 'reschedule');
-  const notifier = new ChannelNotifier({
-    workspaces: repos.workspaces,
-    organizations: repos.organizations,
-    mailer,
-    publicUrl: config.publicUrl,
-    logger,
-  });
+  const notifier = new ChannelNotifier({ people, mailer, publicUrl: config.publicUrl, logger });
+  const channelNotices = new ChannelNotices({ people, notifications });
+  // In-app, by e-mail and by webhook; each on its own, so one failing does not silence the others.
   channels.onNeedsReconnect = async (channel, reason) => {
-    await notifier.needsReconnect(channel, reason);
-    await webhooks.emit(channel.workspaceId, 'channel.needs_reconnect', {
-      channelId: channel.id,
-      network: channel.network,
-      name: channel.name,
-      reason,
-    });
+    const report = (what: string, work: () => Promise<unknown>) =>
+      work().catch((error: unknown) =>
+        logger.error({ err: (error as Error).message, channelId: channel.id }, `${what} failed`),
+      );
+    await report('reconnect notification', () => channelNotices.needsReconnect(channel, reason));
+    await report('reconnect e-mail', () => notifier.needsReconnect(channel, reason));
+    await report('reconnect webhook', () =>
+      webhooks.emit(channel.workspaceId, 'channel.needs_reconnect', {
+        channelId: channel.id,
+        network: channel.network,
+        name: channel.name,
+        reason,
+      }),
+    );
   };
   const users = repos.users;
   const organizations = repos.organizations;
@@ -169,6 +191,7 @@ export function createServices(deps: {
     defineJobHandler('system.noop.v1', async () => null) as JobHandler,
     webhookDeliveryJob(webhooks) as JobHandler,
     webhookSweepJob(webhooks) as JobHandler,
+    notificationRetentionJob(notifications) as JobHandler,
   ];
   return {
     audit,
@@ -184,6 +207,7 @@ export function createServices(deps: {
     pauses,
     deliveryEngine,
     webhooks,
+    notifications,
     jobs,
     users,
     organizations,

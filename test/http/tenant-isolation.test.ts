@@ -24,6 +24,7 @@ type Ids = {
   deliveryId: string;
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  notificationId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -89,6 +90,7 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       events: ['delivery.failed'],
       enabled: false,
     },
+    'POST /api/v1/notifications/read': { all: true, workspaceId: b.workspaceId },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -155,6 +157,16 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       `/api/v1/workspaces/${b.workspaceId}/webhooks/${endpoint.body.endpoint.id}/test`,
     );
     expect(ping.status, ping.text).toBe(201);
+    await h.services.notifications.notify([b.user.id], {
+      workspaceId: b.workspaceId,
+      type: 'delivery.failed',
+      title: 'B notice',
+      body: 'B post failed',
+      link: `/w/${b.workspaceId}/posts/${post.body.post.id}`,
+      subjectId: post.body.post.deliveries[0].id,
+    });
+    const notifications = await b.http.get('/api/v1/notifications');
+    expect(notifications.body.notifications).toHaveLength(1);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -167,6 +179,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       deliveryId: post.body.post.deliveries[0].id,
       webhookEndpointId: endpoint.body.endpoint.id,
       webhookDeliveryId: ping.body.delivery.id,
+      notificationId: notifications.body.notifications[0].id,
     };
   });
 
@@ -262,5 +275,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(log.body.deliveries).toMatchObject([
       { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
     ]);
+    const notifications = await b.http.get('/api/v1/notifications');
+    expect(notifications.body.notifications).toMatchObject([{ id: bIds.notificationId, readAt: null }]);
   });
 });

@@ -42,6 +42,7 @@ export async function logIn(
   await page.getByLabel('Email').fill(credentials.email);
   await page.getByLabel('Password').fill(credentials.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect.poll(() => page.url()).toMatch(/\/w\/[0-9a-f-]{36}\//);
+  // Checking a password (argon2) takes a while on a machine busy with other test files.
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/w\/[0-9a-f-]{36}\//);
   return { page, workspaceId: /\/w\/([0-9a-f-]{36})\//.exec(page.url())![1]! };
 }

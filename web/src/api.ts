@@ -1,5 +1,8 @@
 import type {
   AcceptInvitationInput,
+  MarkNotificationsReadInput,
+  NotificationPage,
+  UnreadNotificationCount,
   ApiErrorBody,
   ApiToken,
   AuditEventPage,
@@ -376,6 +379,27 @@ export const api = {
   /** Pauses in force and the deliveries that need someone. */
   publishing: (workspaceId: string, signal?: AbortSignal) =>
     request<PublishingOverview>(`${ws(workspaceId)}/publishing`, { signal }),
+
+  /** Your notifications, newest first, across your workspaces (or one). */
+  notifications: (
+    options: { workspaceId?: string; unread?: boolean; limit?: number; before?: string | null },
+    signal?: AbortSignal,
+  ) =>
+    request<NotificationPage>('/api/v1/notifications', {
+      query: {
+        workspaceId: options.workspaceId,
+        unread: options.unread ? 'true' : undefined,
+        limit: options.limit ?? 20,
+        before: options.before,
+      },
+      signal,
+    }),
+
+  unreadNotificationCount: (signal?: AbortSignal) =>
+    request<UnreadNotificationCount>('/api/v1/notifications/unread-count', { signal }),
+
+  markNotificationsRead: (input: MarkNotificationsReadInput) =>
+    request<{ marked: number }>('/api/v1/notifications/read', { method: 'POST', body: input }),
 
   pausePublishing: (workspaceId: string, input: PauseInput) =>
     request<undefined>(`${ws(workspaceId)}/publishing/pause`, { method: 'POST', body: input }),

@@ -92,3 +92,27 @@ export function formatLateness(ms: number): string {
   const hourText = `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
   return rest > 0 ? `${hourText} ${rest} min late` : `${hourText} late`;
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.35],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+/** How long ago (or how soon) in words: "now", "5 minutes ago", "yesterday", "3 weeks ago". */
+export function formatRelative(iso: string, now = new Date()): string {
+  const date = parse(iso);
+  if (!date) return iso;
+  let value = (date.getTime() - now.getTime()) / 1000;
+  if (Math.abs(value) < 45) return relative.format(0, 'second');
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    value /= size;
+  }
+  return dateTime.format(date);
+}

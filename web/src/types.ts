@@ -442,3 +442,29 @@ export interface ResumeInput {
   mode: ResumeMode;
   spacingMinutes?: number;
 }
+
+/** One in-app notification (named so as not to clash with the browser's `Notification`). */
+export interface AppNotification {
+  id: string;
+  workspaceId: string;
+  type: string;
+  title: string;
+  body: string;
+  /** A page of this app, e.g. /w/…/settings/channels. */
+  link: string;
+  subjectId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationPage {
+  notifications: AppNotification[];
+  nextCursor: string | null;
+}
+
+export interface UnreadNotificationCount {
+  total: number;
+  workspaces: { workspaceId: string; unread: number }[];
+}
+
+export type MarkNotificationsReadInput = { ids: string[] } | { all: true; workspaceId?: string };

@@ -3,6 +3,7 @@ import { sql as channels } from './0002_channels.js';
 import { sql as oauth } from './0003_oauth.js';
 import { sql as publishing } from './0004_publishing.js';
 import { sql as webhooks } from './0005_webhooks.js';
+import { sql as notifications } from './0006_notifications.js';
 
 export interface Migration {
   id: string;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0003_oauth', sql: oauth },
   { id: '0004_publishing', sql: publishing },
   { id: '0005_webhooks', sql: webhooks },
+  { id: '0006_notifications', sql: notifications },
 ];

@@ -1,20 +1,18 @@
 import type { Logger } from 'pino';
 import type { Mailer } from '../mail/mailer.js';
-import { can } from '../members/permissions.js';
-import type { OrganizationsRepository } from '../workspaces/organizations.repository.js';
-import type { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
+import type { WorkspacePeople } from '../members/people.js';
 import type { Channel } from './channels.repository.js';
 
 /**
- * Tells the people who can fix it that a channel needs reconnecting: every member allowed to manage
- * channels gets an e-mail (when mail is configured) with what happened and where to fix it. Posts for the
- * channel wait meanwhile; nothing is lost.
+ * E-mails the people who can fix it that a channel needs reconnecting: every member allowed to manage
+ * channels, and the organization's owners and admins (when mail is configured), with what happened and
+ * where to fix it. Posts for the channel wait meanwhile; nothing is lost. (The in-app notice goes to the
+ * same people: `ChannelNotices` in the notifications module.)
  */
 export class ChannelNotifier {
   constructor(
     private readonly deps: {
-      workspaces: WorkspacesRepository;
-      organizations: OrganizationsRepository;
+      people: WorkspacePeople;
       mailer: Mailer;
       publicUrl: string;
       logger: Logger;
@@ -23,17 +21,12 @@ export class ChannelNotifier {
 
   async needsReconnect(channel: Channel, reason: string): Promise<number> {
     if (!this.deps.mailer.configured) return 0;
-    const workspace = await this.deps.workspaces.find(channel.workspaceId);
-    if (!workspace) return 0;
-    // Organization owners and admins manage every workspace; members by their workspace role.
-    const leaders = await this.deps.organizations.leaders(workspace.organizationId);
-    const members = (await this.deps.workspaces.members(channel.workspaceId)).filter((m) =>
-      can(m.role, 'channels.manage'),
-    );
-    const managers = [...new Map([...leaders, ...members].map((m) => [m.userId, m])).values()];
+    const found = await this.deps.people.allowedTo(channel.workspaceId, 'channels.manage');
+    if (!found) return 0;
+    const { workspace, people } = found;
     const link = `${this.deps.publicUrl}/w/${workspace.id}/settings/channels`;
     let sent = 0;
-    for (const m of managers) {
+    for (const m of people) {
       try {
         await this.deps.mailer.send({
           to: m.email,

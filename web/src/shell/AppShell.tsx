@@ -5,6 +5,7 @@ import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import type { Workspace } from '../types.js';
 import { MainNav } from './MainNav.js';
+import { NotificationBell } from './NotificationBell.js';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.js';
 
 function skipToMain(event: MouseEvent<HTMLAnchorElement>): void {
@@ -30,6 +31,7 @@ export function AppShell({ workspace, children }: { workspace: Workspace | undef
         </Link>
         <WorkspaceSwitcher workspaces={me.workspaces} current={workspace} />
         <div className="account">
+          <NotificationBell workspaces={me.workspaces} {...(workspace ? { current: workspace } : {})} />
           <span className="account-name">{me.user.name}</span>
           <button
             type="button"
