@@ -31,8 +31,11 @@ export interface PublishingEvents {
     type: T,
     data: PublishingEventData[T],
   ): Promise<unknown>;
-  /** The same event for many deliveries of one workspace at once (a worker's batch). */
-  emitMany<T extends PublishingEvent>(
+  /**
+   * The same event for many deliveries of one workspace at once (a worker's batch); a listener without it
+   * hears each event through `emit`.
+   */
+  emitMany?<T extends PublishingEvent>(
     workspaceId: string,
     type: T,
     data: PublishingEventData[T][],
@@ -165,15 +168,18 @@ export class DeliveryEngine {
         });
         byWorkspace.set(p.delivery.workspaceId, list);
       }
+      const { events } = this.deps;
       for (const [workspaceId, list] of byWorkspace) {
-        await this.deps.events
-          .emitMany(workspaceId, 'delivery.published', list)
-          .catch((error: unknown) =>
-            this.deps.logger.warn(
-              { err: (error as Error).message, type: 'delivery.published' },
-              'could not emit a publishing event',
-            ),
-          );
+        await (
+          events.emitMany
+            ? events.emitMany(workspaceId, 'delivery.published', list)
+            : Promise.all(list.map((data) => events.emit(workspaceId, 'delivery.published', data)))
+        ).catch((error: unknown) =>
+          this.deps.logger.warn(
+            { err: (error as Error).message, type: 'delivery.published' },
+            'could not emit a publishing event',
+          ),
+        );
       }
     }
     return outcomes;
