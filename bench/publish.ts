@@ -48,6 +48,17 @@ async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () 
   };
 }
 
+/** CPU time of the whole machine (all cores, every process: database, receiver, this one). */
+function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times: t } of os.cpus()) {
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
+}
+
 async function startProfiler(): Promise<{ stop: () => Promise<object> }> {
   const session = new Session();
   session.connect();
@@ -88,9 +99,12 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     receiver.once('message', (m) => resolve(`http://127.0.0.1:${(m as { port: number }).port}`));
     receiver.once('error', reject);
   });
-  const arrivalsOf = () =>
-    new Promise<Map<string, number>>((resolve) => {
-      receiver.once('message', (m) => resolve(new Map((m as { arrivals: [string, number][] }).arrivals)));
+  const report = () =>
+    new Promise<{ arrivals: Map<string, number>; cpuMs: number }>((resolve) => {
+      receiver.once('message', (m) => {
+        const r = m as { arrivals: [string, number][]; cpuMs: number };
+        resolve({ arrivals: new Map(r.arrivals), cpuMs: r.cpuMs });
+      });
       receiver.send('report');
     });
   let noopDone = 0;
@@ -178,6 +192,9 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     // Wait until every delivery due at that instant is settled; measure this process's load meanwhile.
     await new Promise((r) => setTimeout(r, Math.max(0, due.getTime() - Date.now())));
     const profiler = profileFile ? await startProfiler() : undefined;
+    (globalThis as any).__sqlTrace?.start();
+    receiver.send('mark');
+    const machine0 = machineTimes();
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
@@ -193,9 +210,13 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       await new Promise((r) => setTimeout(r, 200));
     }
     const elu = performance.eventLoopUtilization(elu0).utilization;
+    if ((globalThis as any).__sqlTrace) console.log((globalThis as any).__sqlTrace.dump());
     if (profiler && profileFile) writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
     const cpu = process.cpuUsage(cpu0);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
+    const machine1 = machineTimes();
+    const machine = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total);
+    const phaseMs = performance.now() - wall0;
     const { rows: states } = await boss.executeSql(
       `SELECT state, count(*)::int AS n FROM deliveries WHERE due_at = $1 GROUP BY state`,
       [due.toISOString()],
@@ -204,7 +225,7 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       `SELECT idempotency_key AS key FROM deliveries WHERE due_at = $1`,
       [due.toISOString()],
     );
-    const arrivals = await arrivalsOf();
+    const { arrivals, cpuMs: receiverCpuMs } = await report();
     const lateness = (keys as { key: string }[])
       .map((k) => arrivals.get(k.key))
       .filter((t): t is number => t !== undefined)
@@ -233,6 +254,8 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
         efficiency: Number((pipelineThroughput / rawThroughput).toFixed(3)),
         eventLoopBusy: Number(elu.toFixed(2)),
         cpuCores: Number(cpuShare.toFixed(2)),
+        receiverCpuCores: Number((receiverCpuMs / phaseMs).toFixed(2)),
+        machineCpuCores: Number((machine * os.cpus().length).toFixed(2)),
         noopQueueSeconds: Number(((noopQueued - noopStart) / 1000).toFixed(1)),
       },
     ];

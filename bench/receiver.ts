@@ -1,7 +1,7 @@
 /**
  * The benchmark's stand-in for a network, in its own process (a network's servers are not on Chorus's CPU):
  * answers each post after `--latency-ms` ms and records when each idempotency key first arrived. Started by
- * `bench/publish.ts` over IPC: it sends `{ port }` once listening, and answers `'report'` with the arrivals.
+ * `bench/publish.ts` over IPC: it sends `{ port }` once listening, and answers `'report'` with the arrivals and its CPU time since `'mark'`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 const latencyMs = Number(process.argv[2] ?? '300');
 const arrivals = new Map<string, number>();
 let requests = 0;
+let cpuMark = process.cpuUsage();
 
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   const chunks: Buffer[] = [];
@@ -36,6 +37,10 @@ server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
 });
 
 process.on('message', (message) => {
-  if (message === 'report') process.send!({ arrivals: [...arrivals], requests });
+  if (message === 'mark') cpuMark = process.cpuUsage();
+  if (message === 'report') {
+    const cpu = process.cpuUsage(cpuMark);
+    process.send!({ arrivals: [...arrivals], requests, cpuMs: (cpu.user + cpu.system) / 1000 });
+  }
   if (message === 'stop') server.close(() => process.exit(0));
 });

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress } from './address-policy.js';
 import { EgressError, safeFetch } from './safe-fetch.js';
@@ -185,6 +185,41 @@ describe('safe fetch (loopback servers only)', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+
+  it('says whether a failed request was written in full, so only a request the server may have read is in doubt', async () => {
+    const refused = await safeFetch(
+      'http://127.0.0.1:1/',
+      { method: 'POST', body: 'x' },
+      { allowPrivate: true },
+    ).catch((e: unknown) => e as EgressError);
+    expect(refused).toMatchObject({ reason: 'network', systemCode: 'ECONNREFUSED', requestWritten: false });
+
+    // Reads the whole request, never answers: the request was written, the outcome is unknown.
+    const reading = createServer((req) => req.resume());
+    // Accepts the connection and stays silent: a TLS handshake never ends, so no request can be written.
+    const deaf = createNetServer(() => undefined);
+    await Promise.all([listen(reading), new Promise<void>((r) => deaf.listen(0, '127.0.0.1', () => r()))]);
+    try {
+      const read = await safeFetch(
+        `http://127.0.0.1:${port(reading)}/`,
+        { method: 'POST', body: 'hello', timeoutMs: 300 },
+        { allowPrivate: true },
+      ).catch((e: unknown) => e as EgressError);
+      expect(read).toMatchObject({ reason: 'timeout', requestWritten: true });
+
+      const unwritten = await safeFetch(
+        `https://127.0.0.1:${(deaf.address() as AddressInfo).port}/`,
+        { method: 'POST', body: 'hello', timeoutMs: 300 },
+        { allowPrivate: true },
+      ).catch((e: unknown) => e as EgressError);
+      expect(unwritten).toMatchObject({ reason: 'timeout', requestWritten: false });
+      expect(unwritten.message).toMatch(/Could not send the request/);
+    } finally {
+      reading.closeAllConnections();
+      reading.close();
+      deaf.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent, Dispatcher, request } from 'undici';
 import { AppError } from '../core/errors.js';
 import { isPublicAddress } from './address-policy.js';
 
@@ -43,6 +43,12 @@ export class EgressError extends AppError {
     readonly reason: 'blocked' | 'invalid_url' | 'too_large' | 'timeout' | 'too_many_redirects' | 'network',
     /** The system error code (ECONNREFUSED, ENOTFOUND…) for network failures. */
     readonly systemCode?: string,
+    /**
+     * For network failures and timeouts: whether the whole request had been written to the connection.
+     * False means the destination cannot have acted on it (it was never connected, or the request was
+     * cut off before its end), so sending it again cannot do anything twice.
+     */
+    readonly requestWritten?: boolean,
   ) {
     super('invalid_request', message);
   }
@@ -124,6 +130,36 @@ function pooledAgent(url: URL, pinned: { address: string; family: 4 | 6 }): Agen
   return agent;
 }
 
+/**
+ * Passes requests on to a pool and notes when one has been written in full, so a failure can say whether
+ * the destination could have acted on it.
+ */
+class WriteTracking extends Dispatcher {
+  written = false;
+
+  constructor(private readonly inner: Dispatcher) {
+    super();
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.inner.dispatch(
+      options,
+      new Proxy(handler, {
+        get: (target, property, receiver) => {
+          if (property === 'onRequestSent') {
+            return () => {
+              this.written = true;
+              return (target as { onRequestSent?: () => void }).onRequestSent?.();
+            };
+          }
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    );
+  }
+}
+
 export async function safeFetch(
   input: string,
   init: SafeRequest,
@@ -149,21 +185,30 @@ export async function safeFetch(
     if (url.username || url.password)
       throw new EgressError('URLs with a user name or password are not accepted.', 'invalid_url');
     const pinned = await resolveChecked(url, policy);
-    const agent = pooledAgent(url, pinned);
+    const tracking = new WriteTracking(pooledAgent(url, pinned));
     const res = await request(url, {
       method,
       headers,
       body,
-      dispatcher: agent,
+      dispatcher: tracking,
       signal,
     }).catch((error: Error) => {
-      if (signal.aborted)
-        throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+      if (signal.aborted) {
+        throw new EgressError(
+          tracking.written
+            ? `${url.host} did not answer within ${timeoutMs} ms.`
+            : `Could not send the request to ${url.host} within ${timeoutMs} ms.`,
+          'timeout',
+          undefined,
+          tracking.written,
+        );
+      }
       const code = (error as { code?: unknown }).code;
       throw new EgressError(
         `Could not reach ${url.host}: ${error.message}`,
         'network',
         typeof code === 'string' ? code : undefined,
+        tracking.written,
       );
     });
     const location = res.headers.location;
@@ -215,11 +260,19 @@ export async function safeFetch(
       }
     } catch (error) {
       if (error instanceof EgressError) throw error;
+      // An answer had begun: the request was received.
       if (signal.aborted)
-        throw new EgressError(`${url.host} did not answer within ${timeoutMs} ms.`, 'timeout');
+        throw new EgressError(
+          `${url.host} did not answer within ${timeoutMs} ms.`,
+          'timeout',
+          undefined,
+          true,
+        );
       throw new EgressError(
         `The response from ${url.host} broke off: ${(error as Error).message}`,
         'network',
+        undefined,
+        true,
       );
     }
     const responseHeaders: Record<string, string> = {};
