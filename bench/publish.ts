@@ -192,7 +192,6 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     // Wait until every delivery due at that instant is settled; measure this process's load meanwhile.
     await new Promise((r) => setTimeout(r, Math.max(0, due.getTime() - Date.now())));
     const profiler = profileFile ? await startProfiler() : undefined;
-    (globalThis as any).__sqlTrace?.start();
     receiver.send('mark');
     const machine0 = machineTimes();
     const elu0 = performance.eventLoopUtilization();
@@ -210,7 +209,6 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       await new Promise((r) => setTimeout(r, 200));
     }
     const elu = performance.eventLoopUtilization(elu0).utilization;
-    if ((globalThis as any).__sqlTrace) console.log((globalThis as any).__sqlTrace.dump());
     if (profiler && profileFile) writeFileSync(profileFile, JSON.stringify(await profiler.stop()));
     const cpu = process.cpuUsage(cpu0);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
