@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR } from '../src/modules/audit/audit.service.js';
 import { startRuntime } from '../src/runtime/runtime.js';
 
 /**
- * `npm run bench -- publish --db pglite|postgres --posts N --latency-ms L [--json FILE]`
+ * `npm run bench -- publish --db pglite|postgres --posts N --latency-ms L [--json FILE] [--profile FILE] [--histogram]`
  *
  * N posts due at the same instant, each to a signed-webhook channel whose loopback receiver (its own
  * process, `bench/receiver.ts`) answers after L ms, published by the real runtime (job engine, workers,
@@ -230,6 +230,17 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
       .map((t) => t - due.getTime())
       .sort((a, b) => a - b);
     const lastArrival = Math.max(...lateness, 0);
+    if (args.includes('--histogram')) {
+      // Arrivals per 250 ms after the due time: shows waves, gaps and a late start.
+      const buckets = new Map<number, number>();
+      for (const l of lateness) buckets.set(Math.floor(l / 250), (buckets.get(Math.floor(l / 250)) ?? 0) + 1);
+      console.log(
+        [...buckets]
+          .sort((a, b) => a[0] - b[0])
+          .map(([b, n]) => `${b * 250}:${n}`)
+          .join(' '),
+      );
+    }
     const pipelineThroughput = lateness.length / Math.max(0.001, lastArrival / 1000);
     const byState = Object.fromEntries((states as { state: string; n: number }[]).map((r) => [r.state, r.n]));
     return [

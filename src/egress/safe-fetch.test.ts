@@ -215,7 +215,7 @@ describe('safe fetch (loopback servers only)', () => {
         { allowPrivate: true },
       ).catch((e: unknown) => e as EgressError);
       expect(unwritten).toMatchObject({ reason: 'timeout', requestWritten: false });
-      expect(unwritten.message).toMatch(/Could not send the request/);
+      expect((unwritten as EgressError).message).toMatch(/Could not send the request/);
     } finally {
       reading.closeAllConnections();
       reading.close();

@@ -30,8 +30,9 @@ export const JOB_CATALOGUE = {
       'Sends one delivery when it is due: claims it (one conditional update), publishes, records the outcome. Never retried by the engine: the delivery decides.',
     expireInSeconds: 300,
     retryLimit: 0,
-    batchSize: 100,
+    batchSize: 250,
     workers: 20,
+    onTime: true,
   },
   'deliveries.reconcile.v1': {
     payload: z.object({ deliveryId: z.uuid() }).strict(),
@@ -55,7 +56,7 @@ export const JOB_CATALOGUE = {
       "Does nothing. Measures the job engine's own throughput (npm run bench -- publish), with the publishing job's concurrency.",
     expireInSeconds: 60,
     retryLimit: 0,
-    batchSize: 100,
+    batchSize: 250,
     workers: 20,
   },
   'audit.retention.v1': {
@@ -100,6 +101,11 @@ export const JOB_CATALOGUE = {
     batchSize?: number;
     /** Worker loops per process (default 1); in flight at most batchSize × workers. */
     workers?: number;
+    /**
+     * Jobs sent to start at an instant: wake this queue's workers at that instant rather than at their next
+     * poll (which is up to the poll interval later).
+     */
+    onTime?: boolean;
   }
 >;
 

@@ -32,9 +32,12 @@ export class JobEngine {
   readonly #boss: PgBoss;
   readonly #handlers: Map<JobName, JobHandler>;
   #started = false;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Queues worked here that wake on time: their workers, and the instants a wake is set for. */
+  readonly #onTime = new Map<JobName, { workerIds: readonly string[]; armed: Set<number> }>();
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     handlers: readonly JobHandler[],
     private readonly logger: Logger,
     private readonly options: JobEngineOptions,
@@ -52,7 +55,12 @@ export class JobEngine {
     };
     this.#boss =
       database.kind === 'postgres' && postgresUrl
-        ? new PgBoss({ ...common, connectionString: postgresUrl, max: 4, application_name: 'chorus-jobs' })
+        ? new PgBoss({
+            ...common,
+            connectionString: postgresUrl,
+            max: 4,
+            application_name: 'chorus-jobs',
+          })
         : new PgBoss({ ...common, db: { executeSql: (text, values) => database.executeSql(text, values) } });
     this.#boss.on('error', (error: Error) => this.logger.error({ err: error.message }, 'job engine error'));
   }
@@ -82,8 +90,9 @@ export class JobEngine {
     }
     if (this.options.work) {
       for (const name of JOB_NAMES) {
-        const def = JOB_CATALOGUE[name] as { batchSize?: number; workers?: number };
+        const def = JOB_CATALOGUE[name] as { batchSize?: number; workers?: number; onTime?: boolean };
         const batchSize = def.batchSize ?? 1;
+        const workerIds: string[] = [];
         for (let i = 0; i < (def.workers ?? 1); i++) {
           let workerId = '';
           workerId = await this.#boss.work(
@@ -101,10 +110,63 @@ export class JobEngine {
               await Promise.allSettled(jobs.map((job) => this.run(name, job.id, job.data)));
             },
           );
+          workerIds.push(workerId);
         }
+        if (def.onTime) this.wakeOnTime(name, workerIds);
       }
     }
     this.#started = true;
+  }
+
+  /**
+   * Wakes a queue's workers when a job becomes due, so a post due at 09:00:00 is fetched then, not at the
+   * next poll. Jobs sent from this process set their wake as they are sent; for jobs sent elsewhere (an API
+   * process), the database is asked every poll interval how long until the next one (its clock decides
+   * when a job is due).
+   */
+  private wakeOnTime(name: JobName, workerIds: readonly string[]): void {
+    this.#onTime.set(name, { workerIds, armed: new Set() });
+    const pollMs = this.options.pollSeconds * 1000;
+    const look = async () => {
+      try {
+        const { rows } = await this.database.executeSql(
+          `SELECT CEIL(EXTRACT(EPOCH FROM (MIN(start_after) - now())) * 1000)::int AS wait_ms
+             FROM pgboss.job WHERE name = $1 AND state = 'created' AND start_after > now()
+              AND start_after <= now() + make_interval(secs => $2)`,
+          [name, (pollMs * 2) / 1000],
+        );
+        const waitMs = (rows[0] as { wait_ms: number | null } | undefined)?.wait_ms;
+        if (waitMs !== null && waitMs !== undefined) this.wakeAt(name, Date.now() + waitMs);
+      } catch (error) {
+        this.logger.warn({ job: name, err: (error as Error).message }, 'could not look up the next due job');
+      }
+      this.later(pollMs, () => void look());
+    };
+    void look();
+  }
+
+  /** Notifies the queue's workers at `at` (once per instant, to the nearest 50 ms). */
+  private wakeAt(name: JobName, at: number): void {
+    const queue = this.#onTime.get(name);
+    if (!queue) return;
+    const slot = Math.ceil(at / 50) * 50;
+    const waitMs = slot - Date.now();
+    // Far-off jobs are found by the look-ups when they come near; past ones by the next fetch.
+    if (waitMs < 0 || waitMs > 10 * 60_000 || queue.armed.has(slot)) return;
+    queue.armed.add(slot);
+    this.later(waitMs + 5, () => {
+      queue.armed.delete(slot);
+      for (const id of queue.workerIds) this.#boss.notifyWorker(id);
+    });
+  }
+
+  private later(ms: number, then: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#started) then();
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
   }
 
   private async run(name: JobName, jobId: string, data: unknown): Promise<unknown> {
@@ -153,7 +215,9 @@ export class JobEngine {
   /** Validates the payload against the catalogue before it reaches the queue. */
   async send<N extends JobName>(name: N, payload: JobPayload<N>, options: JobSendOptions = {}) {
     const data = JOB_CATALOGUE[name].payload.parse(payload) as object;
-    return this.#boss.send(name, data, options);
+    const id = await this.#boss.send(name, data, options);
+    if (options.startAfter) this.wakeAt(name, options.startAfter.getTime());
+    return id;
   }
 
   async ping(): Promise<void> {
@@ -165,6 +229,9 @@ export class JobEngine {
   async stop(timeoutMs = 20_000): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const queue of this.#onTime.values()) queue.armed.clear();
     await this.#boss.stop({ graceful: true, timeout: timeoutMs, wait: true, close: true });
   }
 }

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { newId } from '../../src/core/ids.js';
 import { sha256 } from '../../src/core/hash.js';
 import { JobEngine } from '../../src/jobs/engine.js';
-import { defineJobHandler, type JobHandler } from '../../src/jobs/catalogue.js';
+import { defineBatchJobHandler, defineJobHandler, type JobHandler } from '../../src/jobs/catalogue.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
@@ -133,5 +133,37 @@ describe.each(TEST_TARGETS)('job engine on %s', (target) => {
     expect(finished).toBe(true);
     engine = startEngine(h.services.jobHandlers);
     await engine.start();
+  });
+
+  it('wakes the publishing workers when a job becomes due, not at their next poll', async () => {
+    await engine.stop();
+    const ran: number[] = [];
+    const recorder = defineBatchJobHandler(
+      'deliveries.publish.v1',
+      async () => ran.push(Date.now()),
+      async (jobs) => {
+        for (let i = 0; i < jobs.length; i++) ran.push(Date.now());
+      },
+    );
+    const other = h.services.jobHandlers.filter((j) => j.name !== 'deliveries.publish.v1');
+    const slowPolling = new JobEngine(
+      h.database,
+      [...other, recorder as JobHandler],
+      logger,
+      { work: true, maintain: false, pollSeconds: 30 },
+      h.databaseUrl ?? undefined,
+    );
+    await slowPolling.start();
+    try {
+      const due = Date.now() + 2_000;
+      await slowPolling.send('deliveries.publish.v1', { deliveryId: newId() }, { startAfter: new Date(due) });
+      await until(async () => ran.length === 1, 10_000);
+      expect(ran[0]! - due).toBeGreaterThanOrEqual(0);
+      expect(ran[0]! - due).toBeLessThan(2_000);
+    } finally {
+      await slowPolling.stop();
+      engine = startEngine(h.services.jobHandlers);
+      await engine.start();
+    }
   });
 });
