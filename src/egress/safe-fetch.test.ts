@@ -145,46 +145,51 @@ describe('safe fetch (loopback servers only)', () => {
     }
   });
 
-  it('reuses a connection to the same origin, and drops it after a second idle', async () => {
-    const sockets: string[] = [];
+  /** A server that notes the client port of each request (one port = one connection). */
+  async function portRecorder(keepAliveTimeoutMs?: number) {
+    const sockets: number[] = [];
     const server = createServer((req, res) => {
-      sockets.push(`${req.socket.remotePort}`);
+      sockets.push(req.socket.remotePort!);
       res.end('ok');
     });
+    if (keepAliveTimeoutMs) server.keepAliveTimeout = keepAliveTimeoutMs;
     await listen(server);
-    const fetchOnce = () => safeFetch(`http://127.0.0.1:${port(server)}/`, {}, { allowPrivate: true });
+    return {
+      sockets,
+      fetchOnce: () => safeFetch(`http://127.0.0.1:${port(server)}/`, {}, { allowPrivate: true }),
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('reuses a connection to the same origin, and drops it after a second idle', async () => {
+    const { sockets, fetchOnce, close } = await portRecorder();
     try {
       await fetchOnce();
       // The connection returns to its pool just after the answer is read.
-      await new Promise((r) => setTimeout(r, 50));
+      await pause(50);
       await fetchOnce();
       expect(sockets[1]).toBe(sockets[0]);
-      await new Promise((r) => setTimeout(r, 1_600));
+      await pause(1_600);
       await fetchOnce();
       expect(sockets[2]).not.toBe(sockets[0]);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      close();
     }
   });
 
   it('does not reuse connections to a server that closes them within 3 seconds', async () => {
-    const sockets: string[] = [];
-    const server = createServer((req, res) => {
-      sockets.push(`${req.socket.remotePort}`);
-      res.end('ok');
-    });
-    server.keepAliveTimeout = 2_000;
-    await listen(server);
-    const fetchOnce = () => safeFetch(`http://127.0.0.1:${port(server)}/`, {}, { allowPrivate: true });
+    const { sockets, fetchOnce, close } = await portRecorder(2_000);
     try {
       await fetchOnce();
-      await new Promise((r) => setTimeout(r, 50));
+      await pause(50);
       await fetchOnce();
       expect(sockets[1]).not.toBe(sockets[0]);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      close();
     }
   });
 

@@ -160,6 +160,40 @@ class WriteTracking extends Dispatcher {
   }
 }
 
+/**
+ * The request, or a rejection as soon as `signal` aborts: a connection still being set up (a TLS handshake)
+ * is not interrupted by the signal, and would otherwise hold the caller until the connect timeout. An
+ * aborted request is never written afterwards; an answer that comes anyway is drained.
+ */
+function untilAborted<T extends { body: { dump: () => Promise<unknown> } }>(
+  pending: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return void value.body.dump().catch(() => undefined);
+        settled = true;
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 export async function safeFetch(
   input: string,
   init: SafeRequest,
@@ -186,13 +220,10 @@ export async function safeFetch(
       throw new EgressError('URLs with a user name or password are not accepted.', 'invalid_url');
     const pinned = await resolveChecked(url, policy);
     const tracking = new WriteTracking(pooledAgent(url, pinned));
-    const res = await request(url, {
-      method,
-      headers,
-      body,
-      dispatcher: tracking,
+    const res = await untilAborted(
+      request(url, { method, headers, body, dispatcher: tracking, signal }),
       signal,
-    }).catch((error: Error) => {
+    ).catch((error: Error) => {
       if (signal.aborted) {
         throw new EgressError(
           tracking.written

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { olderThan } from '../../db/keyset.js';
 
 export interface AuditEventInput {
   id: string;
@@ -94,12 +95,7 @@ export class AuditRepository {
       );
     const before = options.before;
     if (before) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('e.created_at', '<', before.createdAt),
-          eb.and([eb('e.created_at', '=', before.createdAt), eb('e.id', '<', before.id)]),
-        ]),
-      );
+      q = q.where(olderThan(before, 'e'));
     }
     const rows = await q
       .orderBy('e.created_at', 'desc')

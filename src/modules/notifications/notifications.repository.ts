@@ -6,6 +6,7 @@ import {
   type NewNotification,
   type Notification,
 } from './notifications.rows.js';
+import { olderThan } from '../../db/keyset.js';
 
 export type { NewNotification, Notification };
 
@@ -68,12 +69,7 @@ export class NotificationsRepository {
     if (options.unreadOnly) q = q.where('read_at', 'is', null);
     const before = options.before;
     if (before) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', before.createdAt),
-          eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
-        ]),
-      );
+      q = q.where(olderThan(before));
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
     return rows.map(toNotification);

@@ -11,6 +11,7 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
 } from './webhooks.rows.js';
+import { olderThan } from '../../db/keyset.js';
 
 export type { AttemptOutcome, DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint };
 
@@ -228,12 +229,7 @@ export class WebhooksRepository {
       .where('endpoint_id', '=', endpointId);
     const before = options.before;
     if (before) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', before.createdAt),
-          eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
-        ]),
-      );
+      q = q.where(olderThan(before));
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
     return rows.map(toDelivery);
