@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { conflict } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import { recordPublishing } from './audit.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
@@ -144,13 +145,6 @@ export class PausesService {
     targetId: string,
     data: Record<string, unknown>,
   ) {
-    return this.deps.audit.record(actor, {
-      action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType: 'post',
-      targetId,
-      data,
-    });
+    return recordPublishing(this.deps.audit, actor, access, action, targetId, data);
   }
 }

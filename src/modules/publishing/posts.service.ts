@@ -6,6 +6,7 @@ import { toInstant } from '../../core/wallclock.js';
 import { validateAgainstLimits } from '../../networks/contract.js';
 import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import { recordPublishing } from './audit.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
@@ -413,13 +414,6 @@ export class PostsService {
     targetId: string,
     data: Record<string, unknown>,
   ) {
-    return this.deps.audit.record(actor, {
-      action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType: 'post',
-      targetId,
-      data,
-    });
+    return recordPublishing(this.deps.audit, actor, access, action, targetId, data);
   }
 }
