@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress } from './address-policy.js';
-import { EgressError, safeFetch } from './safe-fetch.js';
+import { EgressError, MAX_CONNECTIONS_PER_POOL, safeFetch } from './safe-fetch.js';
 
 describe('address policy', () => {
   it.each([
@@ -178,6 +178,48 @@ describe('safe fetch (loopback servers only)', () => {
       expect(sockets[2]).not.toBe(sockets[0]);
     } finally {
       close();
+    }
+  });
+
+  it('opens at most a full pool of connections to one origin; the other requests wait their turn', async () => {
+    const held: (() => void)[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      held.push(() => res.end('ok'));
+    });
+    server.on('connection', (socket) => {
+      open += 1;
+      mostOpen = Math.max(mostOpen, open);
+      socket.on('close', () => (open -= 1));
+    });
+    await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, r));
+    try {
+      const total = MAX_CONNECTIONS_PER_POOL + 50;
+      const url = `http://127.0.0.1:${port(server)}/burst`;
+      const answers = Array.from({ length: total }, () =>
+        safeFetch(url, { method: 'POST', body: 'x', timeoutMs: 30_000 }, { allowPrivate: true }),
+      );
+      await expect.poll(() => held.length, { timeout: 20_000 }).toBe(MAX_CONNECTIONS_PER_POOL);
+      await pause(200);
+      // The pool is full: no further connection is opened, and the rest have not been sent.
+      expect(held.length).toBe(MAX_CONNECTIONS_PER_POOL);
+      expect(mostOpen).toBe(MAX_CONNECTIONS_PER_POOL);
+      // As answers come, the waiting requests go out on the same connections.
+      const all = Promise.all(answers);
+      let done = false;
+      void all.then(() => (done = true));
+      while (!done) {
+        for (const answer of held.splice(0)) answer();
+        await pause(20);
+      }
+      const results = await all;
+      expect(results.filter((r) => r.status === 200)).toHaveLength(total);
+      expect(mostOpen).toBe(MAX_CONNECTIONS_PER_POOL);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 

@@ -87,6 +87,13 @@ async function resolveChecked(url: URL, policy: EgressPolicy): Promise<{ address
  * outcome, never as "not sent".
  */
 const IDLE_CONNECTION_MS = 1_000;
+/**
+ * At most this many connections to one origin at a time; further requests wait their turn in Chorus (the
+ * wait counts against their time limit, and a request that times out waiting was never written, so it is
+ * retried, not put in doubt). A burst of thousands of posts to one network then reuses connections instead
+ * of opening thousands at once, which cost more CPU (on both ends) than the requests themselves.
+ */
+export const MAX_CONNECTIONS_PER_POOL = 1_024;
 const MAX_POOLS = 256;
 const pools = new Map<string, { agent: Agent; lastUsed: number }>();
 let reaper: NodeJS.Timeout | undefined;
@@ -105,6 +112,7 @@ function pooledAgent(url: URL, pinned: { address: string; family: 4 | 6 }): Agen
   const agent = new Agent({
     keepAliveTimeout: IDLE_CONNECTION_MS,
     keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+    connections: MAX_CONNECTIONS_PER_POOL,
     connect: {
       lookup: (_host, _opts, cb) => cb(null, [{ address: pinned.address, family: pinned.family }]),
     },
@@ -142,21 +150,14 @@ class WriteTracking extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return this.inner.dispatch(
-      options,
-      new Proxy(handler, {
-        get: (target, property, receiver) => {
-          if (property === 'onRequestSent') {
-            return () => {
-              this.written = true;
-              return (target as { onRequestSent?: () => void }).onRequestSent?.();
-            };
-          }
-          const value: unknown = Reflect.get(target, property, receiver);
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      }),
-    );
+    // The handler is this request's own (undici makes one per request): note the moment it is sent.
+    const sent = handler as { onRequestSent?: () => void };
+    const next = sent.onRequestSent?.bind(handler);
+    sent.onRequestSent = () => {
+      this.written = true;
+      next?.();
+    };
+    return this.inner.dispatch(options, handler);
   }
 }
 

@@ -31,7 +31,7 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 300,
     retryLimit: 0,
     batchSize: 250,
-    workers: 20,
+    workers: 8,
     onTime: true,
   },
   'deliveries.reconcile.v1': {
@@ -57,7 +57,7 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 60,
     retryLimit: 0,
     batchSize: 250,
-    workers: 20,
+    workers: 8,
   },
   'audit.retention.v1': {
     payload: z.object({}).strict(),

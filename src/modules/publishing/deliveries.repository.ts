@@ -66,8 +66,9 @@ export class DeliveriesRepository {
               OR (pp.scope = 'channel' AND pp.scope_id = d.channel_id))
         RETURNING d.*, w.attempt_id
       ),
+      -- Each claimed delivery with what to send; read once, so no step joins two row sets again.
       content AS (
-        SELECT c.id AS delivery_id, COALESCE(v.body, p.body) AS text, v.thread, v.options
+        SELECT c.*, COALESCE(v.body, p.body) AS text, v.thread, v.options
         FROM claimed AS c
         JOIN post_variants AS v ON v.id = c.variant_id
         JOIN posts AS p ON p.id = v.post_id
@@ -78,11 +79,10 @@ export class DeliveriesRepository {
           (SELECT COALESCE(MAX(a.number), 0) + 1 FROM delivery_attempts AS a WHERE a.delivery_id = c.id),
           ${now},
           jsonb_build_object(
-            'text', ct.text, 'threadParts', jsonb_array_length(ct.thread), 'idempotencyKey', c.idempotency_key)
-        FROM claimed AS c JOIN content AS ct ON ct.delivery_id = c.id
+            'text', c.text, 'threadParts', jsonb_array_length(c.thread), 'idempotencyKey', c.idempotency_key)
+        FROM content AS c
       )
-      SELECT ${columns}, c.attempt_id, ct.text, ct.thread, ct.options
-      FROM claimed AS c JOIN content AS ct ON ct.delivery_id = c.id`.execute(this.db);
+      SELECT ${columns}, c.attempt_id, c.text, c.thread, c.options FROM content AS c`.execute(this.db);
     return rows.map((row) => ({
       delivery: toDelivery(row),
       text: row.text,
