@@ -597,14 +597,15 @@ describe.each(TEST_TARGETS)('outbound webhooks on %s', (target) => {
     ]);
   });
 
-  it('lets analysts and editors read webhooks but not manage them', async () => {
+  it('shows and manages webhooks only for those who may manage the workspace (URLs and payloads are sensitive)', async () => {
     const t = await h.tenant('roles');
     const endpoint = await addEndpoint(t, ['delivery.published']);
-    for (const role of ['analyst', 'editor']) {
+    for (const role of ['analyst', 'editor', 'client']) {
       const member = await h.member(t.workspaceId, role);
-      expect((await member.http.get(base(t))).status).toBe(200);
-      expect((await member.http.get(`${base(t)}/${endpoint.id}/deliveries`)).status).toBe(200);
       const attempts = [
+        await member.http.get(base(t)),
+        await member.http.get(`${base(t)}/${endpoint.id}`),
+        await member.http.get(`${base(t)}/${endpoint.id}/deliveries`),
         await member.http.post(base(t), { url: 'https://example.com/x', events: ['delivery.published'] }),
         await member.http.patch(`${base(t)}/${endpoint.id}`, { enabled: false }),
         await member.http.post(`${base(t)}/${endpoint.id}/rotate-secret`),
@@ -614,8 +615,14 @@ describe.each(TEST_TARGETS)('outbound webhooks on %s', (target) => {
       for (const res of attempts) {
         expect(res.status, `${role}: ${res.text}`).toBe(403);
         expect(res.body.error.message).toMatch(/workspace\.manage/);
+        expect(res.text).not.toContain(endpoint.path);
       }
     }
+    const manager = await h.member(t.workspaceId, 'manager');
+    expect((await manager.http.get(base(t))).body.endpoints.map((e: { id: string }) => e.id)).toEqual([
+      endpoint.id,
+    ]);
+    expect((await manager.http.get(`${base(t)}/${endpoint.id}/deliveries`)).status).toBe(200);
     expect((await t.http.get(`${base(t)}/${endpoint.id}`)).body.endpoint.enabled).toBe(true);
   });
 });

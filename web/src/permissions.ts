@@ -33,7 +33,7 @@ export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'members', label: 'Members', permission: 'members.read' },
   { id: 'channels', label: 'Channels', permission: 'channels.read' },
   { id: 'publishing', label: 'Publishing', permission: 'posts.read' },
-  { id: 'webhooks', label: 'Webhooks', permission: 'workspace.read' },
+  { id: 'webhooks', label: 'Webhooks', permission: 'workspace.manage' },
   { id: 'workspaces', label: 'Workspaces', permission: null },
   { id: 'tokens', label: 'API tokens', permission: null },
   { id: 'audit', label: 'Audit log', permission: 'audit.read' },

@@ -39,8 +39,9 @@ export const ROLE_INFO: Record<Role, { label: string; description: string }> = {
 };
 
 export const PERMISSIONS = {
-  'workspace.read': 'See the workspace and its settings, including webhooks and their delivery log.',
-  'workspace.manage': 'Rename the workspace, change its time zone, and manage its webhooks.',
+  'workspace.read': 'See the workspace and its settings.',
+  'workspace.manage':
+    'Rename the workspace, change its time zone, and see and manage its webhooks (their URLs and delivery log).',
   'members.read': 'See who is in the workspace.',
   'members.manage': 'Invite, change roles of and remove members.',
   'audit.read': 'Read the audit log.',

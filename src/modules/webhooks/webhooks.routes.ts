@@ -116,7 +116,7 @@ export const webhookRoutes = [
     path: '/api/v1/workspaces/:workspaceId/webhooks',
     summary: 'Webhook endpoints of a workspace (never their signing secrets)',
     tag: 'webhooks',
-    auth: { kind: 'workspace', permission: 'workspace.read' },
+    auth: { kind: 'workspace', permission: 'workspace.manage' },
     params: workspaceParams,
     response: { status: 200, schema: z.object({ endpoints: z.array(EndpointDto) }) },
     async handler({ access, services }) {
@@ -147,7 +147,7 @@ export const webhookRoutes = [
     path: '/api/v1/workspaces/:workspaceId/webhooks/:endpointId',
     summary: 'One webhook endpoint (never its signing secret)',
     tag: 'webhooks',
-    auth: { kind: 'workspace', permission: 'workspace.read' },
+    auth: { kind: 'workspace', permission: 'workspace.manage' },
     params: endpointParams,
     response: { status: 200, schema: z.object({ endpoint: EndpointDto }) },
     async handler({ access, params, services }) {
@@ -220,7 +220,7 @@ export const webhookRoutes = [
     path: '/api/v1/workspaces/:workspaceId/webhooks/:endpointId/deliveries',
     summary: 'Delivery log of an endpoint: each delivery with its attempts (newest first)',
     tag: 'webhooks',
-    auth: { kind: 'workspace', permission: 'workspace.read' },
+    auth: { kind: 'workspace', permission: 'workspace.manage' },
     params: endpointParams,
     query: z.strictObject({
       limit: z.coerce.number().int().min(1).max(100).default(20),
