@@ -81,6 +81,14 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 120,
     retryLimit: 3,
   },
+  'webhooks.retention.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Deletes finished webhook deliveries (delivered or failed) older than 30 days, with their attempts; pending ones stay.',
+    cron: '53 3 * * *',
+    expireInSeconds: 1800,
+    retryLimit: 2,
+  },
   'webhooks.sweep.v1': {
     payload: z.object({}).strict(),
     description:

@@ -28,7 +28,7 @@ import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
-import { webhookDeliveryJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
+import { webhookDeliveryJob, webhookRetentionJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
 import { WorkspacePeople } from '../modules/members/people.js';
 import { NotificationsService } from '../modules/notifications/notifications.service.js';
 import { ChannelNotices, DeliveryNotices } from '../modules/notifications/sources.js';
@@ -191,6 +191,7 @@ export function createServices(deps: {
     defineJobHandler('system.noop.v1', async () => null) as JobHandler,
     webhookDeliveryJob(webhooks) as JobHandler,
     webhookSweepJob(webhooks) as JobHandler,
+    webhookRetentionJob(webhooks) as JobHandler,
     notificationRetentionJob(notifications) as JobHandler,
   ];
   return {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { verifyPayload } from '../../src/core/signature.js';
@@ -595,6 +596,41 @@ describe.each(TEST_TARGETS)('outbound webhooks on %s', (target) => {
       ['delivered', 1, 1],
       ['delivered', 1, 1],
     ]);
+  });
+
+  it('keeps finished deliveries in the log for 30 days, then deletes them with their attempts; pending ones stay', async () => {
+    const t = await h.tenant('retention');
+    const endpoint = await addEndpoint(t, ['delivery.published']);
+    for (const n of [1, 2, 3, 4])
+      await h.services.webhooks.emit(t.workspaceId, 'delivery.published', published(n));
+    await deliverJobs();
+    const ids = (await deliveries(t, endpoint.id)).deliveries.map((d: { id: string }) => d.id);
+    expect(ids).toHaveLength(4);
+    const [oldDelivered, oldFailed, oldPending, recent] = ids as [string, string, string, string];
+    const db = h.database.db;
+    const daysAgo = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
+    const set = (id: string, status: 'delivered' | 'failed' | 'pending', days: number) =>
+      // Creation times are never changed by Chorus; the test moves them back directly.
+      sql`UPDATE webhook_deliveries SET status = ${status}, created_at = ${daysAgo(days)} WHERE id = ${id}`.execute(
+        db,
+      );
+    await set(oldDelivered, 'delivered', 31);
+    await set(oldFailed, 'failed', 31);
+    await set(oldPending, 'pending', 31);
+    await set(recent, 'delivered', 29);
+
+    const job = h.services.jobHandlers.find((j) => j.name === 'webhooks.retention.v1')!;
+    const result = (await job.handle({} as never, { jobId: 'webhook-retention' })) as { deleted: number };
+    expect(result.deleted).toBeGreaterThanOrEqual(2);
+    const left = await db.selectFrom('webhook_deliveries').select('id').where('id', 'in', ids).execute();
+    expect(left.map((r) => r.id).sort()).toEqual([oldPending, recent].sort());
+    const attempts = await db
+      .selectFrom('webhook_attempts')
+      .select('delivery_id')
+      .where('delivery_id', 'in', [oldDelivered, oldFailed])
+      .execute();
+    expect(attempts).toEqual([]);
+    expect(await job.handle({} as never, { jobId: 'webhook-retention-again' })).toEqual({ deleted: 0 });
   });
 
   it('shows and manages webhooks only for those who may manage the workspace (URLs and payloads are sensitive)', async () => {

@@ -358,6 +358,16 @@ export class WebhooksRepository {
     return row && toDelivery(row);
   }
 
+  /** Deletes finished deliveries created before `cutoff` (their attempts go with them); pending ones stay. */
+  async deleteFinishedBefore(cutoff: Date): Promise<number> {
+    const r = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', 'in', ['delivered', 'failed'])
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   /**
    * Pending deliveries whose next attempt should have started by `dueBefore` but nobody is sending, and
    * those whose worker let its lock run out: their job was lost (a crash, a restored backup).

@@ -43,6 +43,9 @@ export interface DeliveryWithAttempts extends WebhookDelivery {
  * the payload frozen at that moment and queues a job per delivery; the job (`WebhookSender`) sends one
  * attempt, signed, records it, and queues the next attempt after a backoff or ends the delivery.
  */
+/** How long the delivery log keeps a finished delivery (delivered or failed) and its attempts. */
+export const LOG_RETENTION_DAYS = 30;
+
 export class WebhooksService {
   constructor(
     private readonly deps: {
@@ -333,6 +336,12 @@ export class WebhooksService {
   /** The job: sends attempt `attempt` of a delivery (see `WebhookSender.deliver`). */
   deliver(job: { deliveryId: string; attempt: number }): Promise<Record<string, unknown>> {
     return this.sender.deliver(job);
+  }
+
+  /** The daily job: the delivery log keeps finished deliveries for `LOG_RETENTION_DAYS`. */
+  async deleteOldDeliveries(days = LOG_RETENTION_DAYS): Promise<{ deleted: number }> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - days * 86_400_000);
+    return { deleted: await this.deps.webhooks.deleteFinishedBefore(cutoff) };
   }
 
   /** Queues the attempts that should be running but are not (see `WebhookSender.sweep`). */
