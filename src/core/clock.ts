@@ -5,6 +5,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** The instant `days` whole days before the clock's now (retention cut-offs). */
+export function daysAgo(clock: Clock, days: number): Date {
+  return new Date(clock.now().getTime() - days * 86_400_000);
+}
+
 /** A clock tests can set and advance. */
 export class ManualClock implements Clock {
   #now: number;

@@ -78,10 +78,13 @@ export class JobEngine {
       this.logger.warn({ err: error.message }, 'job engine connection lost'),
     );
     const pool = this.#pool;
-    const executeSql = pool
-      ? async (text: string, values?: unknown[]) => pool.query(withIdLookups(text), values)
-      : (text: string, values?: unknown[]) => database.executeSql(withIdLookups(text), values);
-    this.#boss = new PgBoss({ ...common, db: { executeSql } });
+    const run = pool
+      ? (text: string, values?: unknown[]) => pool.query(text, values)
+      : (text: string, values?: unknown[]) => database.executeSql(text, values);
+    this.#boss = new PgBoss({
+      ...common,
+      db: { executeSql: (text: string, values?: unknown[]) => run(withIdLookups(text), values) },
+    });
     this.#boss.on('error', (error: Error) => this.logger.error({ err: error.message }, 'job engine error'));
   }
 

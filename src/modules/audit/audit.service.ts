@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { newId } from '../../core/ids.js';
-import type { Clock } from '../../core/clock.js';
+import { daysAgo, type Clock } from '../../core/clock.js';
 import type { AuditRepository } from './audit.repository.js';
 
 /** Who did something, and from where. Built by the HTTP layer or the CLI. */
@@ -61,6 +61,6 @@ export class AuditService {
   }
 
   async deleteOlderThan(days: number): Promise<number> {
-    return this.repo.deleteOlderThan(new Date(this.clock.now().getTime() - days * 86_400_000));
+    return this.repo.deleteOlderThan(daysAgo(this.clock, days));
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
+import { daysAgo, type Clock } from '../../core/clock.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -141,8 +141,6 @@ export class NotificationsService implements NotificationSender {
 
   /** Deletes read notifications created more than `days` ago (the retention job). */
   async deleteReadOlderThan(days = RETENTION_DAYS): Promise<number> {
-    return this.deps.notifications.deleteReadBefore(
-      new Date(this.deps.clock.now().getTime() - days * 86_400_000),
-    );
+    return this.deps.notifications.deleteReadBefore(daysAgo(this.deps.clock, days));
   }
 }

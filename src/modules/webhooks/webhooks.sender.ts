@@ -27,23 +27,24 @@ const WEBHOOK_ACTOR: Actor = { userId: null, tokenId: null, ip: null, userAgent:
 
 class LostLock extends Error {}
 
+/** What the webhooks service and its sender work with. */
+export interface WebhookDeps {
+  db: Kysely<DB>;
+  webhooks: WebhooksRepository;
+  vault: VaultService;
+  audit: AuditService;
+  jobs: JobSender;
+  clock: Clock;
+  logger: Logger;
+  egress: EgressPolicy;
+}
+
 /**
  * Sends webhook deliveries: queues attempts, runs one attempt (the job), and re-queues what a lost job or a
  * dead worker left behind (the sweep).
  */
 export class WebhookSender {
-  constructor(
-    private readonly deps: {
-      db: Kysely<DB>;
-      webhooks: WebhooksRepository;
-      vault: VaultService;
-      audit: AuditService;
-      jobs: JobSender;
-      clock: Clock;
-      logger: Logger;
-      egress: EgressPolicy;
-    },
-  ) {}
+  constructor(private readonly deps: WebhookDeps) {}
 
   /** Queues an attempt; a failure is logged, not thrown: the delivery is recorded and the sweep finds it. */
   async queue(deliveryId: string, attempt: number, startAfter?: Date): Promise<void> {

@@ -1,17 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
+import { daysAgo } from '../../core/clock.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { newId, randomToken } from '../../core/ids.js';
 import { MAX_ATTEMPTS } from './webhooks.wire.js';
-import type { DB } from '../../db/schema.js';
 import { checkDestinationUrl } from '../../egress/destination.js';
-import type { EgressPolicy } from '../../egress/safe-fetch.js';
-import type { JobSender } from '../../jobs/queue.js';
-import { WebhookSender } from './webhooks.sender.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
-import type { VaultService } from '../vault/vault.service.js';
+import { WebhookSender, type WebhookDeps } from './webhooks.sender.js';
+import type { Actor } from '../audit/audit.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import {
   isSubscribableEvent,
@@ -22,12 +16,7 @@ import {
   type WebhookEventType,
   type WebhookPayload,
 } from './events.js';
-import type {
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhooksRepository,
-} from './webhooks.repository.js';
+import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks.repository.js';
 
 const SECRET_PURPOSE = 'webhook.signing_secret';
 /** Signing secrets start with this, so one found in a log or a repository is recognisable. */
@@ -38,27 +27,16 @@ export interface DeliveryWithAttempts extends WebhookDelivery {
   attempts: WebhookAttempt[];
 }
 
+/** How long the delivery log keeps a finished delivery (delivered or failed) and its attempts. */
+export const LOG_RETENTION_DAYS = 30;
+
 /**
  * Outbound webhooks: endpoints subscribe to events; `emit` records one delivery per subscribed endpoint with
  * the payload frozen at that moment and queues a job per delivery; the job (`WebhookSender`) sends one
  * attempt, signed, records it, and queues the next attempt after a backoff or ends the delivery.
  */
-/** How long the delivery log keeps a finished delivery (delivered or failed) and its attempts. */
-export const LOG_RETENTION_DAYS = 30;
-
 export class WebhooksService {
-  constructor(
-    private readonly deps: {
-      db: Kysely<DB>;
-      webhooks: WebhooksRepository;
-      vault: VaultService;
-      audit: AuditService;
-      jobs: JobSender;
-      clock: Clock;
-      logger: Logger;
-      egress: EgressPolicy;
-    },
-  ) {
+  constructor(private readonly deps: WebhookDeps) {
     this.sender = new WebhookSender(deps);
   }
 
@@ -340,8 +318,7 @@ export class WebhooksService {
 
   /** The daily job: the delivery log keeps finished deliveries for `LOG_RETENTION_DAYS`. */
   async deleteOldDeliveries(days = LOG_RETENTION_DAYS): Promise<{ deleted: number }> {
-    const cutoff = new Date(this.deps.clock.now().getTime() - days * 86_400_000);
-    return { deleted: await this.deps.webhooks.deleteFinishedBefore(cutoff) };
+    return { deleted: await this.deps.webhooks.deleteFinishedBefore(daysAgo(this.deps.clock, days)) };
   }
 
   /** Queues the attempts that should be running but are not (see `WebhookSender.sweep`). */
