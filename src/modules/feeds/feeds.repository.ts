@@ -392,7 +392,7 @@ export class FeedsRepository {
       .execute();
   }
 
-  /** The feed's items, newest first, with whether the post each became still exists. */
+  /** The feed's items, newest first (recorded, then published), with whether the post each became still exists. */
   async items(feedId: string, limit: number): Promise<FeedItem[]> {
     const rows = await this.db
       .selectFrom('feed_items as i')
@@ -412,6 +412,7 @@ export class FeedsRepository {
       ])
       .where('i.feed_id', '=', feedId)
       .orderBy('i.created_at', 'desc')
+      .orderBy(sql`i.published_at DESC NULLS LAST`)
       .orderBy('i.id', 'desc')
       .limit(limit)
       .execute();
