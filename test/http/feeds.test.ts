@@ -519,10 +519,23 @@ describe.each(TEST_TARGETS)('feeds on %s', (target) => {
     await t.http.patch(`${t.base}/feeds/${feed.id}`, { template: '{title} {link}' });
     expect((await t.http.post(`${t.base}/feeds/${feed.id}/poll`)).body.outcome).toMatchObject({ posted: 1 });
 
+    // A disconnected channel stops the feed before anything is recorded: the new item waits, not lost.
+    expect((await t.http.delete(`${t.base}/channels/${t.channelIds[1]}`)).status).toBe(204);
+    served.get(doc.path)!.body = rss(item(4) + item(3) + item(2) + item(1));
+    const held = await t.http.post(`${t.base}/feeds/${feed.id}/poll`);
+    expect(held.body.outcome).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('manage-webhook-1 is disconnected'),
+    });
+    expect((await items(t, feed.id)).map((i) => i.key)).not.toContain('recipe-4');
+    await t.http.patch(`${t.base}/feeds/${feed.id}`, { channelIds: [t.channelIds[0]] });
+    expect((await t.http.post(`${t.base}/feeds/${feed.id}/poll`)).body.outcome).toMatchObject({ posted: 1 });
+    expect((await items(t, feed.id))[0]).toMatchObject({ key: 'recipe-4', status: 'posted' });
+
     const removed = await t.http.delete(`${t.base}/feeds/${feed.id}`);
     expect(removed.status).toBe(204);
     expect((await t.http.get(`${t.base}/feeds/${feed.id}`)).status).toBe(404);
-    expect(await posts(t)).toHaveLength(2);
+    expect(await posts(t)).toHaveLength(3);
   });
 
   it('previews a template against the feed’s newest items without subscribing', async () => {

@@ -297,6 +297,13 @@ export class FeedsService {
         'None of the feed’s channels is connected to this workspace any more. Edit the feed and choose channels.',
       );
     }
+    // Checked before anything is fetched: the items wait in the feed (not recorded) until this is fixed.
+    const disconnected = channels.filter((c) => c.status === 'disconnected');
+    if (disconnected.length > 0) {
+      return fail(
+        `${disconnected.map((c) => c.name).join(', ')} ${disconnected.length > 1 ? 'are' : 'is'} disconnected: reconnect ${disconnected.length > 1 ? 'them' : 'it'} in Settings → Channels, or edit the feed to leave ${disconnected.length > 1 ? 'them' : 'it'} out. New items wait until then.`,
+      );
+    }
     let fetched: Fetched;
     try {
       fetched = await this.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
