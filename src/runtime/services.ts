@@ -220,6 +220,7 @@ export function createServices(deps: {
     posts,
     channels,
     accessOf: (userId, workspaceId) => workspaces.accessOf(userId, workspaceId),
+    hasQueue: async (channelId) => ((await repos.queues.find(channelId))?.slots.length ?? 0) > 0,
     jobs,
     audit,
     clock,

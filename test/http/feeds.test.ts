@@ -538,6 +538,70 @@ describe.each(TEST_TARGETS)('feeds on %s', (target) => {
     expect(await posts(t)).toHaveLength(3);
   });
 
+  it('puts new items into each channel’s next free queue slots, oldest item first', async () => {
+    const t = await setup('queue', ['webhook', 'webhook']);
+    const doc = serve({ body: rss(item(1)) });
+    const refused = await t.http.post(`${t.base}/feeds`, {
+      url: doc.url,
+      channelIds: t.channelIds,
+      target: 'queue',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      message: expect.stringContaining('queue-webhook-0, queue-webhook-1 have no queue yet'),
+      details: { field: 'target' },
+    });
+    const grids = [
+      [
+        { weekday: 1, time: '12:00' },
+        { weekday: 3, time: '12:00' },
+        { weekday: 5, time: '12:00' },
+      ],
+      [{ weekday: 2, time: '08:30' }],
+    ];
+    for (const [i, slots] of grids.entries()) {
+      const saved = await t.http.put(`${t.base}/channels/${t.channelIds[i]}/queue`, {
+        timeZone: 'UTC',
+        slots,
+      });
+      expect(saved.status, saved.text).toBe(200);
+    }
+    const upcoming = async (i: number) =>
+      (await t.http.get(`${t.base}/channels/${t.channelIds[i]}/queue`)).body.queue.upcoming.map(
+        (u: { at: string }) => u.at,
+      ) as string[];
+    const [a, b] = [await upcoming(0), await upcoming(1)];
+    const { feed } = await subscribe(t, { url: doc.url, target: 'queue' });
+    expect(feed.target).toBe('queue');
+
+    served.get(doc.path)!.body = rss(item(8) + item(7) + item(1));
+    const polled = await t.http.post(`${t.base}/feeds/${feed.id}/poll`);
+    expect(polled.body.outcome).toMatchObject({ outcome: 'fetched', posted: 2 });
+    const byBody = new Map((await posts(t)).map((p) => [p.body.split('\n')[0], p]));
+    const dueAt = (title: string, i: number) =>
+      byBody.get(title).deliveries.find((d: { channelId: string }) => d.channelId === t.channelIds[i]);
+    // Item 7 is older, so it takes the first free slot of each channel; item 8 the next.
+    expect(dueAt('Recipe 7', 0)).toMatchObject({ dueAt: a[0], queued: true, state: 'scheduled' });
+    expect(dueAt('Recipe 8', 0)).toMatchObject({ dueAt: a[1], queued: true, state: 'scheduled' });
+    expect(dueAt('Recipe 7', 1)).toMatchObject({ dueAt: b[0], queued: true });
+    expect(dueAt('Recipe 8', 1)).toMatchObject({ dueAt: b[1], queued: true });
+    expect(byBody.get('Recipe 7')).toMatchObject({ status: 'scheduled', title: 'Recipe 7' });
+
+    // A queue emptied later: the poll stops before recording anything, and the item waits.
+    await t.http.put(`${t.base}/channels/${t.channelIds[1]}/queue`, { timeZone: 'UTC', slots: [] });
+    served.get(doc.path)!.body = rss(item(9) + item(8) + item(7) + item(1));
+    const held = await t.http.post(`${t.base}/feeds/${feed.id}/poll`);
+    expect(held.body.outcome).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('queue-webhook-1 has no queue yet'),
+    });
+    expect((await items(t, feed.id)).map((i) => i.key)).not.toContain('recipe-9');
+    const drafts = await t.http.patch(`${t.base}/feeds/${feed.id}`, { target: 'draft' });
+    expect(drafts.status).toBe(200);
+    expect((await t.http.post(`${t.base}/feeds/${feed.id}/poll`)).body.outcome).toMatchObject({ posted: 1 });
+    expect((await posts(t)).find((p) => p.body.startsWith('Recipe 9'))).toMatchObject({ status: 'draft' });
+  });
+
   it('previews a template against the feed’s newest items without subscribing', async () => {
     const t = await setup('preview', ['discord']);
     const doc = serve({ body: rss(item(1) + item(2) + item(3) + item(4)) });

@@ -9,7 +9,7 @@ import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
-import type { PostsService, ScheduleInput } from '../publishing/posts.service.js';
+import type { PostsService } from '../publishing/posts.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Feed, FeedItem, FeedsRepository, FeedTarget } from './feeds.repository.js';
 import { decodeBody, NotAFeedError, parseFeed, type FeedEntry, type ParsedFeed } from './parse.js';
@@ -88,6 +88,8 @@ export class FeedsService {
       channels: ChannelsService;
       /** The current access of a person to a workspace (a feed posts as the person who last saved it). */
       accessOf(userId: string, workspaceId: string): Promise<WorkspaceAccess | undefined>;
+      /** Whether a channel has queue slots (a feed whose items go to the queue needs them). */
+      hasQueue(channelId: string): Promise<boolean>;
       jobs: JobSender;
       audit: AuditService;
       clock: Clock;
@@ -154,6 +156,7 @@ export class FeedsService {
     const url = checkFeedUrl(input.url);
     const template = this.checkTemplate(input.template);
     const channels = await this.channelsOf(access, input.channelIds);
+    if (input.target === 'queue') await this.requireQueues(channels, true);
     const importLatest = input.importLatest ?? 0;
     if (importLatest < 0 || importLatest > MAX_IMPORT_LATEST)
       throw invalid(`importLatest must be between 0 and ${MAX_IMPORT_LATEST}.`, { field: 'importLatest' });
@@ -215,6 +218,15 @@ export class FeedsService {
   async update(access: WorkspaceAccess, actor: Actor, feedId: string, patch: FeedPatch): Promise<Feed> {
     const current = await this.get(access, feedId);
     const now = this.deps.clock.now();
+    const target = patch.target ?? current.target;
+    if (target === 'queue' && (patch.target !== undefined || patch.channelIds !== undefined)) {
+      const list = await this.deps.channels.list(access);
+      const ids = patch.channelIds ?? current.channelIds;
+      await this.requireQueues(
+        list.filter((c) => ids.includes(c.id)),
+        true,
+      );
+    }
     const changes = {
       ...(patch.channelIds !== undefined
         ? { channelIds: (await this.channelsOf(access, patch.channelIds)).map((c) => c.id) }
@@ -303,6 +315,10 @@ export class FeedsService {
       return fail(
         `${disconnected.map((c) => c.name).join(', ')} ${disconnected.length > 1 ? 'are' : 'is'} disconnected: reconnect ${disconnected.length > 1 ? 'them' : 'it'} in Settings → Channels, or edit the feed to leave ${disconnected.length > 1 ? 'them' : 'it'} out. New items wait until then.`,
       );
+    }
+    if (feed.target === 'queue') {
+      const problem = await this.requireQueues(channels, false);
+      if (problem) return fail(problem);
     }
     let fetched: Fetched;
     try {
@@ -398,7 +414,13 @@ export class FeedsService {
         const view = await this.deps.posts.create(access, actor, {
           body: rendered.text,
           channels: channels.map((c) => ({ channelId: c.id })),
-          ...(feed.target === 'queue' ? { schedule: QUEUE_SCHEDULE } : {}),
+          // Each channel's next free queue slot; without a schedule the post is a draft.
+          ...(feed.target === 'queue' ? { schedule: { queue: true } } : {}),
+          title: entry.title.slice(0, 300) || null,
+          notes: `From the feed ${feedTitle || feed.url}${entry.link ? `: ${entry.link}` : ''}`.slice(
+            0,
+            20_000,
+          ),
         });
         await this.deps.feeds.settleItem(itemId, { status: 'posted', postId: view.post.id });
         posted++;
@@ -412,6 +434,19 @@ export class FeedsService {
       }
     }
     return { newItems: claimed.size + skipped.size, posted, failed, skipped: skipped.size, itemError };
+  }
+
+  /**
+   * A feed whose items go to the queue needs every channel to have queue slots. For a person at a form
+   * (`throwIt`) that is an error on `target`; for a poll, the problem to record (items wait meanwhile).
+   */
+  private async requireQueues(channels: Channel[], throwIt: boolean): Promise<string | undefined> {
+    const missing: string[] = [];
+    for (const c of channels) if (!(await this.deps.hasQueue(c.id))) missing.push(c.name);
+    if (missing.length === 0) return undefined;
+    const problem = `${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no queue yet: set up time slots in Queues, or let the feed make drafts. New items wait until then.`;
+    if (throwIt) throw invalid(problem, { field: 'target' });
+    return problem;
   }
 
   private checkTemplate(input: string | undefined): string {
@@ -506,9 +541,6 @@ export class FeedsService {
     });
   }
 }
-
-/** Each channel's queue: the next free slot of each (see docs/publishing.md, queues). */
-const QUEUE_SCHEDULE = { queue: true } as unknown as ScheduleInput;
 
 function describeStatus(status: number): string {
   if (status === 404 || status === 410)
