@@ -13,7 +13,7 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { id: 'calendar', label: 'Calendar', permission: 'posts.read' },
   { id: 'compose', label: 'Compose', permission: 'posts.write' },
-  { id: 'feeds', label: 'Feeds', permission: 'posts.read' },
+  { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
   { id: 'inbox', label: 'Inbox', permission: 'inbox.read' },
   { id: 'listening', label: 'Listening', permission: 'listening.read' },
   { id: 'analytics', label: 'Analytics', permission: 'analytics.read' },

@@ -112,7 +112,7 @@ export const feedRoutes = [
     summary:
       'RSS and Atom feeds the workspace subscribes to, with when each was last polled and its last error',
     tag: 'feeds',
-    auth: { kind: 'workspace', permission: 'posts.read' },
+    auth: { kind: 'workspace', permission: 'posts.write' },
     params: workspaceParams,
     response: { status: 200, schema: z.object({ feeds: z.array(FeedDto) }) },
     async handler({ access, services }) {
@@ -184,7 +184,7 @@ export const feedRoutes = [
     path: '/api/v1/workspaces/:workspaceId/feeds/:feedId',
     summary: 'One feed',
     tag: 'feeds',
-    auth: { kind: 'workspace', permission: 'posts.read' },
+    auth: { kind: 'workspace', permission: 'posts.write' },
     params: feedParams,
     response: { status: 200, schema: z.object({ feed: FeedDto }) },
     async handler({ access, params, services }) {
@@ -244,7 +244,7 @@ export const feedRoutes = [
     path: '/api/v1/workspaces/:workspaceId/feeds/:feedId/items',
     summary: 'The feed’s items, newest first, each with what became of it (the post it made, or why not)',
     tag: 'feeds',
-    auth: { kind: 'workspace', permission: 'posts.read' },
+    auth: { kind: 'workspace', permission: 'posts.write' },
     params: feedParams,
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     response: { status: 200, schema: z.object({ items: z.array(ItemDto) }) },
