@@ -56,6 +56,20 @@ describe('feed parsing', () => {
     expect(entries[0]!.link).toBe('https://news.example/a');
   });
 
+  it('recognises HTML pages without a doctype, and XHTML, as web pages', () => {
+    for (const page of [
+      '<head><title>Blog</title></head><body><p>Hi</p></body>',
+      '<!-- generated --><html lang="en"><body>Hi</body></html>',
+      '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head/><body/></html>',
+    ]) {
+      expect(() => parseFeed(page, BASE), page).toThrow(/web page \(HTML\), not a feed/);
+    }
+    // A feed whose title mentions <body> (escaped) is still a feed.
+    expect(parseFeed('<rss><channel><title>&lt;body&gt; tips</title></channel></rss>', BASE).format).toBe(
+      'rss2',
+    );
+  });
+
   it('throws NotAFeedError for XML of another kind', () => {
     expect(() => parseFeed('<?xml version="1.0"?><note><to>x</to></note>', BASE)).toThrow(NotAFeedError);
     expect(() => parseFeed('<rss version="2.0"></rss>', BASE)).toThrow(/no <channel>/);

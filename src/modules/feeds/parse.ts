@@ -45,6 +45,7 @@ export class NotAFeedError extends Error {
 /** Keys longer than this are stored as a hash (some feeds use whole URLs with long queries as guids). */
 const MAX_KEY_LENGTH = 500;
 const MAX_SUMMARY_LENGTH = 5_000;
+const MAX_TITLE_LENGTH = 1_000;
 
 /**
  * Entities declared in a DOCTYPE are expanded within tight bounds and never from outside the document
@@ -134,7 +135,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function rssEntry(item: Node, base: string): FeedEntry {
   const link = absoluteLink(textOf(item.link), base);
-  const title = plain(item.title);
+  const title = plain(item.title).slice(0, MAX_TITLE_LENGTH);
   const summary = richText(item.description ?? item.encoded ?? item.content ?? '');
   // RSS 2.0 guid; RSS 1.0 rdf:about (an attribute of the item).
   const id = textOf(item.guid) || (typeof item['@_about'] === 'string' ? item['@_about'] : '');
@@ -161,7 +162,7 @@ function atomLink(links: unknown, base: string): string | null {
 
 function atomEntry(entry: Node, base: string): FeedEntry {
   const link = atomLink(entry.link, base);
-  const title = plain(entry.title);
+  const title = plain(entry.title).slice(0, MAX_TITLE_LENGTH);
   const summary = richText(entry.summary ?? entry.content ?? '');
   const authors = (Array.isArray(entry.author) ? entry.author : [])
     .map((a) => plain(isNode(a) ? a.name : a))
@@ -176,11 +177,19 @@ function atomEntry(entry: Node, base: string): FeedEntry {
   };
 }
 
+/** Whether the start of a document looks like an HTML page rather than a feed. */
+function looksLikeHtml(head: string): boolean {
+  return (
+    head.startsWith('<!doctype html') ||
+    (/<(html|head|body)[\s>]/.test(head.slice(0, 1_000)) && !/<(rss|feed|rdf:rdf)[\s>]/.test(head))
+  );
+}
+
 /** Names what a body that is not a feed looks like, for the error message. */
 function describeNonFeed(text: string, base: string): NotAFeedError {
   const head = text.slice(0, 2_000).trimStart().toLowerCase();
   if (head === '') return new NotAFeedError('The address answered with an empty body, not a feed.');
-  if (head.startsWith('<!doctype html') || /^(<\?xml[^>]*>\s*)?<html[\s>]/.test(head)) {
+  if (looksLikeHtml(head)) {
     const alternate = /<link\b[^>]*>/gi;
     let suggestion: string | undefined;
     for (const tag of text.slice(0, 200_000).match(alternate) ?? []) {
@@ -230,9 +239,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): strin
 export function parseFeed(text: string, base: string): ParsedFeed {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   if (!trimmed.startsWith('<')) throw describeNonFeed(trimmed, base);
-  const head = trimmed.slice(0, 2_000).toLowerCase();
-  if (head.startsWith('<!doctype html') || /^(<\?xml[^>]*>\s*)?<html[\s>]/.test(head))
-    throw describeNonFeed(trimmed, base);
+  if (looksLikeHtml(trimmed.slice(0, 2_000).toLowerCase())) throw describeNonFeed(trimmed, base);
   const valid = XMLValidator.validate(trimmed);
   if (valid !== true) {
     throw new NotAFeedError(
@@ -258,7 +265,7 @@ export function parseFeed(text: string, base: string): ParsedFeed {
     const items = (Array.isArray(channel.item) ? channel.item : []).filter(isNode);
     return {
       format: 'rss2',
-      title: plain(channel.title),
+      title: plain(channel.title).slice(0, MAX_TITLE_LENGTH),
       siteUrl: absoluteLink(textOf(channel.link), base),
       entries: items.map((i) => rssEntry(i, base)).filter((e) => e.key !== ''),
     };
@@ -271,7 +278,7 @@ export function parseFeed(text: string, base: string): ParsedFeed {
       throw new NotAFeedError('The RDF document has neither a channel nor items: it is not an RSS 1.0 feed.');
     return {
       format: 'rss1',
-      title: plain(channel.title),
+      title: plain(channel.title).slice(0, MAX_TITLE_LENGTH),
       siteUrl: absoluteLink(textOf(channel.link), base),
       entries: items.map((i) => rssEntry(i, base)).filter((e) => e.key !== ''),
     };
@@ -281,7 +288,7 @@ export function parseFeed(text: string, base: string): ParsedFeed {
     const entries = (Array.isArray(feed.entry) ? feed.entry : []).filter(isNode);
     return {
       format: 'atom',
-      title: plain(feed.title),
+      title: plain(feed.title).slice(0, MAX_TITLE_LENGTH),
       siteUrl: atomLink(feed.link, base),
       entries: entries.map((e) => atomEntry(e, base)).filter((e) => e.key !== ''),
     };
