@@ -11,6 +11,7 @@ import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 import { plannerRoutes } from '../modules/planner/planner.routes.js';
 import { queueRoutes } from '../modules/queues/queues.routes.js';
+import { feedRoutes } from '../modules/feeds/feeds.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -26,4 +27,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...notificationRoutes,
   ...plannerRoutes,
   ...queueRoutes,
+  ...feedRoutes,
 ];

@@ -48,7 +48,7 @@ export const PERMISSIONS = {
   'channels.read': 'See connected channels and their health.',
   'channels.manage': 'Connect, reconnect and disconnect channels.',
   'posts.read': 'See posts, the calendar and queues.',
-  'posts.write': 'Create and edit posts and drafts.',
+  'posts.write': 'Create and edit posts and drafts, and manage the feeds that make them.',
   'posts.publish': 'Publish or schedule without approval.',
   'approvals.decide': 'Approve or reject posts.',
   'inbox.read': 'Read comments, mentions and messages.',
