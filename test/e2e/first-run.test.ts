@@ -75,6 +75,7 @@ describe('onboarding in a real browser', () => {
     expect(await mainNavLinks(page)).toEqual([
       'Calendar',
       'Compose',
+      'Feeds',
       'Inbox',
       'Listening',
       'Analytics',

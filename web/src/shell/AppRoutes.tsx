@@ -4,7 +4,6 @@ import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholde
 import { ComposePage } from '../posts/ComposePage.js';
 import { FeedsPage } from '../feeds/FeedsPage.js';
 import { PostPage } from '../posts/PostPage.js';
-import { PostsPage } from '../posts/PostsPage.js';
 import {
   can,
   defaultSettingsPage,
@@ -18,6 +17,7 @@ import { useSession } from '../session.js';
 import { SettingsLayout } from '../settings/SettingsLayout.js';
 import type { Section } from '../permissions.js';
 import type { Workspace } from '../types.js';
+import { CalendarPage } from '../calendar/CalendarPage.js';
 import { AppShell } from './AppShell.js';
 import { NoWorkspacePage } from './NoWorkspacePage.js';
 import { WorkspaceMissing } from './WorkspaceMissing.js';
@@ -98,7 +98,7 @@ function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: stri
 }
 
 function SectionPage({ workspace, section }: { workspace: Workspace; section: Section }) {
-  if (section.id === 'calendar') return <PostsPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'calendar') return <CalendarPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
   if (section.id === 'feeds') return <FeedsPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
