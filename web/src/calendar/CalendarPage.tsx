@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { DragEvent, FormEvent } from 'react';
+import { api } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { SelectField, TextField } from '../components/Fields.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -57,6 +58,14 @@ export function CalendarPage({ workspace }: { workspace: Workspace }) {
   const [state, setState] = useState<DeliveryState | ''>('');
   const [tag, setTag] = useState('');
   const [categoryId, setCategoryId] = useState('');
+  const [campaign, setCampaign] = useState('');
+  const [authorId, setAuthorId] = useState('');
+  const canSeeMembers = can(workspace, 'members.read');
+  const members = useAsync(
+    (signal) =>
+      canSeeMembers ? api.members(workspace.id, signal).then((r) => r.members) : Promise.resolve([]),
+    [workspace.id, canSeeMembers],
+  );
   const [message, setMessage] = useState('');
   const [moving, setMoving] = useState<CalendarEntry | null>(null);
   const directory = useChannelDirectory(workspace);
@@ -84,11 +93,13 @@ export function CalendarPage({ workspace }: { workspace: Workspace }) {
               states: state || undefined,
               tag: tag.trim() || undefined,
               categoryId: categoryId || undefined,
+              campaign: campaign.trim() || undefined,
+              authorId: authorId || undefined,
               limit: 2000,
             },
             signal,
           ),
-    [workspace.id, view, first, last, zone, channelId, state, tag, categoryId],
+    [workspace.id, view, first, last, zone, channelId, state, tag, categoryId, campaign, authorId],
   );
 
   const byDay = new Map<string, CalendarEntry[]>();
@@ -213,6 +224,17 @@ export function CalendarPage({ workspace }: { workspace: Workspace }) {
               ))}
             </SelectField>
             <TextField label="Tag" value={tag} onChange={(e) => setTag(e.target.value.replace(/^#/, ''))} />
+            <TextField label="Campaign" value={campaign} onChange={(e) => setCampaign(e.target.value)} />
+            {canSeeMembers ? (
+              <SelectField label="Author" value={authorId} onChange={(e) => setAuthorId(e.target.value)}>
+                <option value="">Anyone</option>
+                {(members.data ?? []).map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.name}
+                  </option>
+                ))}
+              </SelectField>
+            ) : null}
           </div>
           <StatusMessage>{message}</StatusMessage>
           <ErrorAlert error={action.error} />

@@ -45,6 +45,8 @@ export interface CalendarQuery {
   states?: string;
   tag?: string;
   categoryId?: string;
+  campaign?: string;
+  authorId?: string;
   limit?: number;
 }
 
