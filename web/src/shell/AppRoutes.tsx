@@ -3,6 +3,8 @@ import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
 import { ComposePage } from '../posts/ComposePage.js';
 import { FeedsPage } from '../feeds/FeedsPage.js';
+import { IdeasPage } from '../planner/IdeasPage.js';
+import { QueuesPage } from '../planner/QueuesPage.js';
 import { PostPage } from '../posts/PostPage.js';
 import {
   can,
@@ -101,5 +103,7 @@ function SectionPage({ workspace, section }: { workspace: Workspace; section: Se
   if (section.id === 'calendar') return <CalendarPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
   if (section.id === 'feeds') return <FeedsPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'ideas') return <IdeasPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'queues') return <QueuesPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
 }
