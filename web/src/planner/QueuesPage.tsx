@@ -341,7 +341,7 @@ function QueueEditor({
               .filter(({ slot }) => slot.weekday === d + 1)
               .sort((a, b) => byTime(a.slot, b.slot));
             return (
-              <section key={day} className="queue-day" aria-labelledby={`${id}-day-${d}`}>
+              <div key={day} className="queue-day">
                 <h3 id={`${id}-day-${d}`} tabIndex={-1}>
                   {day}
                 </h3>
@@ -389,7 +389,7 @@ function QueueEditor({
                     })}
                   </ul>
                 )}
-              </section>
+              </div>
             );
           })}
         </div>
