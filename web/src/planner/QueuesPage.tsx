@@ -525,7 +525,9 @@ function QueueEditor({
                   <time dateTime={u.at} className="upcoming-time">
                     {formatSlot(u.at, saved.timeZone)}
                   </time>
-                  <CategoryChip category={category} prefix="Category: " />
+                  <span className="upcoming-category">
+                    <CategoryChip category={category} prefix="Category: " />
+                  </span>
                   <span className="upcoming-post">
                     {u.postId ? (
                       <Link

@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Checkbox } from '../components/Fields.js';
 import { nextHourIn } from '../format.js';
 import { useAction } from '../hooks.js';
+import { can } from '../permissions.js';
 import type { Channel, PlannedPost, PlanSchedule, PostChannelInput, Workspace } from '../types.js';
 
 type Mode = 'queue' | 'time';
@@ -69,6 +70,11 @@ export function TurnIntoPost({ workspace, post, name, channels, onDone, onCancel
       <h3 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
         Turn “{name}” into a post
       </h3>
+      {can(workspace, 'posts.publish') ? null : (
+        <p className="hint">
+          Your role needs approval to publish: the post waits until someone who can publish approves it.
+        </p>
+      )}
       <form onSubmit={submit} noValidate className="stack">
         <fieldset>
           <legend>Channels</legend>
