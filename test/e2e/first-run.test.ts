@@ -75,6 +75,8 @@ describe('onboarding in a real browser', () => {
     expect(await mainNavLinks(page)).toEqual([
       'Calendar',
       'Compose',
+      'Ideas',
+      'Queues',
       'Feeds',
       'Inbox',
       'Listening',
@@ -118,6 +120,8 @@ describe('onboarding in a real browser', () => {
 
     expect(await mainNavLinks(phone)).toEqual([
       'Calendar',
+      'Ideas',
+      'Queues',
       'Listening',
       'Analytics',
       'Campaigns',
