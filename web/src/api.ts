@@ -53,7 +53,6 @@ import type {
   FeedPreviewInput,
   UpdateFeedInput,
   BacklogQuery,
-  CalendarEntry,
   Category,
   CategoryInput,
   ChannelQueue,
@@ -505,21 +504,5 @@ export const api = {
   queueAction: (workspaceId: string, channelId: string, action: QueueAction) =>
     request<{ queue: ChannelQueue }>(`${ws(workspaceId)}/channels/${seg(channelId)}/queue/${action}`, {
       method: 'POST',
-    }),
-
-  /** Deliveries due in [from, to) with the start of their posts, in time order. */
-  calendarEntries: (
-    workspaceId: string,
-    query: { from: string; to: string; channelIds?: string[]; limit?: number },
-    signal?: AbortSignal,
-  ) =>
-    request<{ entries: CalendarEntry[]; nextCursor: string | null }>(`${ws(workspaceId)}/calendar`, {
-      query: {
-        from: query.from,
-        to: query.to,
-        channelIds: query.channelIds?.join(','),
-        limit: query.limit ?? 500,
-      },
-      signal,
     }),
 };

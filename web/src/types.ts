@@ -643,20 +643,3 @@ export interface SaveQueueInput {
 }
 
 export type QueueAction = 'recalculate' | 'shuffle' | 'pause' | 'resume';
-
-/** One delivery on the calendar, with the start of its post. */
-export interface CalendarEntry {
-  deliveryId: string;
-  postId: string;
-  channelId: string;
-  dueAt: string;
-  state: DeliveryState;
-  queued: boolean;
-  url: string | null;
-  text: string;
-  title: string | null;
-  tags: string[];
-  campaign: string | null;
-  categoryId: string | null;
-  authorId: string | null;
-}

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { SubmitEvent } from 'react';
 import { api, ApiError } from '../api.js';
+import { calendarApi } from '../calendar/calendar-api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Checkbox, SelectField, TextField } from '../components/Fields.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -220,9 +221,9 @@ function QueueEditor({
       if (!saved || !saved.upcoming.some((u) => u.deliveryId)) return new Map<string, string>();
       const from = new Date(Date.now() - 60 * 60_000).toISOString();
       const to = new Date(Date.now() + 15 * 86_400_000).toISOString();
-      const page = await api.calendarEntries(
+      const page = await calendarApi.calendar(
         workspace.id,
-        { from, to, channelIds: [channel.id], limit: 2000 },
+        { from, to, timeZone: saved.timeZone, channelIds: channel.id, limit: 2000 },
         signal,
       );
       return new Map(page.entries.map((e) => [e.deliveryId, e.title || excerpt(e.text, 80)]));
