@@ -26,6 +26,9 @@ describe('ideas and queues in a real browser', () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startReceiver>>;
   let session: Awaited<ReturnType<typeof login>>;
+  /** Shared by both tests: the workspace's API prefix and the channel the first test connects. */
+  let ws = '';
+  let channelId = '';
 
   beforeAll(async () => {
     requireBrowserSetup();
@@ -49,6 +52,17 @@ describe('ideas and queues in a real browser', () => {
     expect(res.status, path).toBe(200);
     return (await res.json()) as T;
   }
+  async function apiSend(method: string, path: string, body: unknown): Promise<Response> {
+    return fetch(`${chorus.url}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        cookie: session.cookie!,
+        'x-csrf-token': session.csrfToken!,
+      },
+      body: JSON.stringify(body),
+    });
+  }
   const nav = (page: Page, name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   /** What the page's live regions say. */
@@ -58,22 +72,14 @@ describe('ideas and queues in a real browser', () => {
     const { page, workspaceId } = await logIn(browser, chorus.url, { email: EMAIL, password: PASSWORD });
     page.on('dialog', (dialog) => void dialog.accept());
     session = await login(chorus.url, EMAIL, PASSWORD);
-    const ws = `/api/v1/workspaces/${workspaceId}`;
-    const channel = await fetch(`${chorus.url}${ws}/channels`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        cookie: session.cookie!,
-        'x-csrf-token': session.csrfToken!,
-      },
-      body: JSON.stringify({
-        network: 'webhook',
-        name: CHANNEL,
-        credential: { url: `${server.url}/hook`, secret: 'planner-browser-test-secret' },
-      }),
+    ws = `/api/v1/workspaces/${workspaceId}`;
+    const channel = await apiSend('POST', `${ws}/channels`, {
+      network: 'webhook',
+      name: CHANNEL,
+      credential: { url: `${server.url}/hook`, secret: 'planner-browser-test-secret' },
     });
     expect(channel.status).toBe(201);
-    const channelId = ((await channel.json()) as { channel: { id: string } }).channel.id;
+    channelId = ((await channel.json()) as { channel: { id: string } }).channel.id;
 
     // 1. A category, created on the Ideas page.
     await nav(page, 'Ideas');
@@ -222,5 +228,101 @@ describe('ideas and queues in a real browser', () => {
     await nav(page, 'Ideas');
     await expect.poll(() => categories.getByRole('listitem', { name: 'Tips' }).count()).toBe(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(361);
+  });
+
+  it('edits and schedules a draft at a time, deletes an idea, and changes and deletes a category', async () => {
+    expect(channelId, 'the first test connects the channel').not.toBe('');
+    const { page } = await logIn(browser, chorus.url, { email: EMAIL, password: PASSWORD });
+    page.on('dialog', (dialog) => void dialog.accept());
+    const draft = await apiSend('POST', `${ws}/posts`, {
+      body: 'Rye needs a long, slow proof.',
+      channels: [{ channelId, body: 'Rye, the slow way (hook text)' }],
+    });
+    expect(draft.status).toBe(201);
+    const draftId = ((await draft.json()) as { post: { id: string } }).post.id;
+    const doomed = await apiSend('POST', `${ws}/posts`, {
+      kind: 'idea',
+      body: 'Croissant myths',
+      channels: [],
+    });
+    expect(doomed.status).toBe(201);
+    const doomedId = ((await doomed.json()) as { post: { id: string } }).post.id;
+
+    await nav(page, 'Ideas');
+    const ideas = page.getByRole('list', { name: 'Ideas' });
+    await expect.poll(() => ideas.getByRole('listitem', { name: 'Croissant myths' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete Croissant myths' }).click();
+    await expect.poll(() => status(page)).toContain('The idea “Croissant myths” was deleted.');
+    expect(await ideas.getByRole('listitem', { name: 'Croissant myths' }).count()).toBe(0);
+    expect(
+      (await fetch(`${chorus.url}${ws}/posts/${doomedId}`, { headers: { cookie: session.cookie! } })).status,
+    ).toBe(404);
+
+    // The draft: edited in place, then scheduled at a time in the workspace's zone.
+    await page.getByRole('tab', { name: 'Drafts' }).click();
+    const drafts = page.getByRole('list', { name: 'Drafts' });
+    const row = drafts.getByRole('listitem', { name: 'Rye needs a long, slow proof.' });
+    await expect.poll(() => row.textContent()).toContain(`For ${CHANNEL}`);
+    await page.getByRole('button', { name: 'Edit Rye needs a long, slow proof.' }).click();
+    const edit = page.getByRole('region', { name: 'Edit Rye needs a long, slow proof.' });
+    await edit.getByLabel('Title').fill('Rye bread');
+    await edit.getByLabel('Tags').fill('bread #rye');
+    await edit.getByRole('button', { name: 'Save draft' }).click();
+    const renamed = drafts.getByRole('listitem', { name: 'Rye bread' });
+    await expect.poll(() => renamed.textContent()).toMatch(/Rye bread.*Draft.*#bread.*#rye/);
+    await page.getByRole('button', { name: 'Schedule: Rye bread' }).click();
+    const turn = page.getByRole('region', { name: 'Turn “Rye bread” into a post' });
+    expect(await turn.getByLabel(CHANNEL).isChecked()).toBe(true);
+    await turn.getByLabel('At a time').check();
+    await turn.getByLabel('Date and time').fill('2031-05-02T10:15');
+    await turn.getByRole('button', { name: 'Schedule post' }).click();
+    await expect.poll(() => status(page)).toContain('“Rye bread” is scheduled');
+    await expect.poll(() => page.getByText('No drafts: every post has a time.').count()).toBe(1);
+    const { post } = await apiGet<{
+      post: {
+        title: string;
+        tags: string[];
+        scheduleLocal: string;
+        scheduleTimeZone: string;
+        channels: { body: string | null }[];
+        deliveries: { queued: boolean }[];
+      };
+    }>(`${ws}/posts/${draftId}`);
+    const { workspaces } = await apiGet<{ workspaces: { timezone: string }[] }>('/api/v1/workspaces');
+    expect(post).toMatchObject({
+      title: 'Rye bread',
+      tags: ['bread', 'rye'],
+      scheduleLocal: '2031-05-02T10:15',
+      scheduleTimeZone: workspaces[0]!.timezone,
+      channels: [{ body: 'Rye, the slow way (hook text)' }],
+      deliveries: [{ queued: false }],
+    });
+
+    // The category: renamed and made evergreen for 30 days, then deleted; its queue slot stays, without it.
+    const categories = page.getByRole('list', { name: 'Categories' });
+    await page.getByRole('button', { name: 'Edit category Tips' }).click();
+    await categories.getByLabel('Name', { exact: true }).fill('Baking tips');
+    await categories.getByLabel('Evergreen').check();
+    await categories.getByLabel('Repeat for (days)').fill('0');
+    await categories.getByRole('button', { name: 'Save category' }).click();
+    await expect
+      .poll(() => categories.getByRole('alert').textContent())
+      .toContain('Repeat for: give a whole number of days from 1 to 3650');
+    await categories.getByLabel('Repeat for (days)').fill('30');
+    await categories.getByRole('button', { name: 'Save category' }).click();
+    await expect
+      .poll(() => categories.getByRole('listitem', { name: 'Baking tips' }).textContent())
+      .toContain('Evergreen for 30 days');
+    const { categories: changed } = await apiGet<{
+      categories: { id: string; name: string; evergreen: boolean; evergreenDays: number | null }[];
+    }>(`${ws}/categories`);
+    expect(changed).toEqual([
+      expect.objectContaining({ name: 'Baking tips', evergreen: true, evergreenDays: 30 }),
+    ]);
+    await page.getByRole('button', { name: 'Delete category Baking tips' }).click();
+    await expect.poll(() => page.getByText('No categories yet.').count()).toBe(1);
+    await nav(page, 'Queues');
+    await expect.poll(() => page.getByRole('listitem', { name: 'Thursday 18:30' }).count()).toBe(1);
+    await page.context().close();
   });
 });
