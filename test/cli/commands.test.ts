@@ -163,7 +163,8 @@ describe.sequential('the chorus command on the embedded database', () => {
     expect(restoredEvents.length).toBeGreaterThan(3);
     await original.stop();
     await restored.stop();
-  });
+    // Four processes start one after another (backup, restore, two servers): slow on a busy machine.
+  }, 180_000);
 
   it('rotates the generated secret key', async () => {
     const keyFile = path.join(dataDir, 'secret-key.json');
