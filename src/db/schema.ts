@@ -189,6 +189,7 @@ export interface PostVariantsTable {
   body: string | null;
   thread: ColumnType<string[], string, string>;
   options: ColumnType<Record<string, unknown>, string, string>;
+  media: ColumnType<{ assetId: string; alt?: string }[], string | undefined, string>;
 }
 
 export type DeliveryState =
@@ -301,6 +302,26 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export interface MediaAssetsTable {
+  id: string;
+  workspace_id: string;
+  kind: 'image' | 'video';
+  mime_type: string;
+  byte_size: ColumnType<string | number | bigint, number, number>;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  filename: string;
+  alt_text: string;
+  tags: Json<string[]>;
+  storage_key: string;
+  thumbnail_key: string | null;
+  source_url: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   id: string;
   applied_at: Generated<Date>;
@@ -331,6 +352,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   notifications: NotificationsTable;
+  media_assets: MediaAssetsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -360,4 +382,5 @@ export const DATA_TABLES = [
   'webhook_deliveries',
   'webhook_attempts',
   'notifications',
+  'media_assets',
 ] as const satisfies readonly (keyof DB)[];
