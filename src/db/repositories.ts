@@ -16,6 +16,7 @@ import { DeliveriesRepository } from '../modules/publishing/deliveries.repositor
 import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
+import { MediaRepository } from '../modules/media/media.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -36,6 +37,7 @@ export function repositories(db: Kysely<DB>) {
     deliveries: new DeliveriesRepository(db),
     webhooks: new WebhooksRepository(db),
     notifications: new NotificationsRepository(db),
+    media: new MediaRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -9,6 +9,7 @@ import { channelRoutes } from '../modules/channels/channels.routes.js';
 import { postRoutes } from '../modules/publishing/posts.routes.js';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
+import { mediaRoutes } from '../modules/media/media.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -22,4 +23,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...postRoutes,
   ...webhookRoutes,
   ...notificationRoutes,
+  ...mediaRoutes,
 ];

@@ -34,6 +34,9 @@ import { NotificationsService } from '../modules/notifications/notifications.ser
 import { ChannelNotices, DeliveryNotices } from '../modules/notifications/sources.js';
 import { notificationRetentionJob } from '../modules/notifications/jobs.js';
 import { allListeners } from '../modules/publishing/event-listeners.js';
+import { MediaService } from '../modules/media/media.service.js';
+import type { MediaStorage } from '../modules/media/storage.js';
+import { createMediaStorage } from '../modules/media/storage-config.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -45,6 +48,8 @@ export function createServices(deps: {
   mailer?: Mailer;
   /** Test hook (the chaos run): called after a network answered, before the answer is recorded. */
   afterSend?: (deliveryId: string) => void;
+  /** Where media files go; by default the store MEDIA_STORE configures. */
+  mediaStorage?: MediaStorage;
 }) {
   const db: Kysely<DB> = deps.database.db;
   const repos = repositories(db);
@@ -134,8 +139,19 @@ export function createServices(deps: {
     post: (workspaceId, postId) => repos.posts.findPost(workspaceId, postId),
     channelName: async (channelId) => (await repos.channels.byId(channelId))?.name,
   });
+  const media = new MediaService({
+    repo: repos.media,
+    storage: deps.mediaStorage ?? createMediaStorage(config),
+    audit,
+    clock,
+    logger,
+    maxBytes: config.MEDIA_MAX_BYTES,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+    channel: (access, channelId) => channels.get(access, channelId),
+  });
   const deliveryEngine = new DeliveryEngine({
     repo: repos.deliveries,
+    media,
     channels,
     jobs,
     // The workspace hears about deliveries through its webhooks and the people concerned in the app.
@@ -150,6 +166,7 @@ export function createServices(deps: {
     transaction: (fn) => inTransaction(db, (r) => fn(r.posts)),
     channels,
     engine: deliveryEngine,
+    media,
     audit,
     clock,
     logger,
@@ -205,6 +222,7 @@ export function createServices(deps: {
     channels,
     channelSignIn,
     posts,
+    media,
     pauses,
     deliveryEngine,
     webhooks,
