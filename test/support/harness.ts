@@ -133,7 +133,7 @@ export async function createHarness(
     async function request<T = any>(
       method: string,
       url: string,
-      init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+      init: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> } = {},
     ): Promise<TestResponse<T>> {
       const headers: Record<string, string> = { ...init.headers };
       if (cookie) headers.cookie = cookie;
@@ -144,7 +144,11 @@ export async function createHarness(
         body = JSON.stringify(init.json);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await app.request(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await app.request(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: body as BodyInit } : {}),
+      });
       const setCookie = res.headers.get('set-cookie');
       if (setCookie) {
         const value = /chorus_session=([^;]*)/.exec(setCookie)?.[1];

@@ -59,12 +59,23 @@ export class S3MediaStorage implements MediaStorage {
   }
 
   async put(key: string, body: Bytes, info: { contentType: string }): Promise<void> {
+    // The body's own failure (too large, the client went away) is what the caller must hear, not the
+    // upload's follow-on errors (some stores refuse the abort that follows it).
+    let bodyError: unknown;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* body;
+      } catch (error) {
+        bodyError = error;
+        throw error;
+      }
+    }
     const upload = new Upload({
       client: this.client,
       params: {
         Bucket: this.settings.bucket,
         Key: this.keyOf(key),
-        Body: Readable.from(body),
+        Body: Readable.from(source()),
         ContentType: info.contentType,
       },
       leavePartsOnError: false,
@@ -73,7 +84,7 @@ export class S3MediaStorage implements MediaStorage {
       await upload.done();
     } catch (error) {
       await this.delete(key).catch(() => undefined);
-      throw error;
+      throw bodyError ?? error;
     }
   }
 
