@@ -20,6 +20,8 @@ export interface TestResponse<T = any> {
   status: number;
   body: T;
   text: string;
+  /** The body's exact bytes (files). */
+  bytes?: Buffer;
   headers: Headers;
 }
 
@@ -157,7 +159,8 @@ export async function createHarness(
           secrets.add(value);
         } else if (/chorus_session=;|Max-Age=0/.test(setCookie)) cookie = undefined;
       }
-      const text = await res.text();
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text = bytes.toString('utf8');
       scan(text, `${method} ${url}`);
       let parsed: unknown = text;
       try {
@@ -172,7 +175,7 @@ export async function createHarness(
         typeof parsed.csrfToken === 'string'
       )
         csrf = parsed.csrfToken;
-      return { status: res.status, body: parsed as T, text, headers: res.headers };
+      return { status: res.status, body: parsed as T, text, bytes, headers: res.headers };
     }
     return {
       get: <T = any>(url: string, init?: { headers?: Record<string, string> }) =>
