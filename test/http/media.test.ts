@@ -43,7 +43,8 @@ describe.each(TEST_TARGETS)('media library on %s', (target) => {
     h = await createHarness(target, {
       clock,
       mailer: new CapturingMailer(),
-      env: { EGRESS_ALLOW_PRIVATE: 'true', MEDIA_MAX_BYTES: String(MAX) },
+      // JSON bodies are limited to 64 KiB here; uploads have their own limit (MEDIA_MAX_BYTES).
+      env: { EGRESS_ALLOW_PRIVATE: 'true', MEDIA_MAX_BYTES: String(MAX), MAX_BODY_BYTES: '65536' },
     });
     h.secrets.add(TEST_TOKEN);
     mediaDir = path.join(h.config.dataDir, 'media');
@@ -131,6 +132,16 @@ describe.each(TEST_TARGETS)('media library on %s', (target) => {
     const download = await t.http.get(`${asset.fileUrl}?download=1`);
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="holiday.gif"/);
     expect(filesUnder(mediaDir).sort()).toEqual([`original/${asset.id}`, `thumbnail/${asset.id}`].sort());
+  });
+
+  it('takes uploads larger than the JSON body limit, up to MEDIA_MAX_BYTES', async () => {
+    const noisy = await noisyPng(200, 200);
+    expect(noisy.length).toBeGreaterThan(65536);
+    const res = await upload(noisy, '?filename=noise.png');
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.asset).toMatchObject({ bytes: noisy.length, width: 200, height: 200 });
+    const json = await t.http.post(`${base()}/check`, { channels: [], padding: 'x'.repeat(70_000) });
+    expect(json.status).toBe(413);
   });
 
   it('refuses a .jpg that is text, an SVG and an empty body, storing nothing', async () => {

@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../../src/http/route.js';
 import { PERMISSION_IDS } from '../../src/modules/members/permissions.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { startReceiver } from '../support/receiver.js';
+import { image } from '../support/media-files.js';
 import { CapturingMailer, createHarness, PASSWORD, type Harness } from '../support/harness.js';
 
 /**
@@ -25,6 +26,7 @@ type Ids = {
   webhookEndpointId: string;
   webhookDeliveryId: string;
   notificationId: string;
+  mediaId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -37,6 +39,7 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   deliveryId: 'deliveryId',
   endpointId: 'webhookEndpointId',
   webhookDeliveryId: 'webhookDeliveryId',
+  mediaId: 'mediaId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -91,6 +94,11 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       enabled: false,
     },
     'POST /api/v1/notifications/read': { all: true, workspaceId: b.workspaceId },
+    'POST /api/v1/workspaces/:workspaceId/media/import': { url: `${webhookCredential.url}.png` },
+    'POST /api/v1/workspaces/:workspaceId/media/check': {
+      channels: [{ channelId: b.channelId, media: [{ assetId: b.mediaId }] }],
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/media/:mediaId': { alt: 'Defaced', tags: ['intruder'] },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -167,6 +175,10 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     });
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toHaveLength(1);
+    const media = await b.http.raw('POST', `/api/v1/workspaces/${b.workspaceId}/media?filename=b.png&alt=B`, {
+      body: await image('png'),
+    });
+    expect(media.status, media.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -180,6 +192,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       webhookEndpointId: endpoint.body.endpoint.id,
       webhookDeliveryId: ping.body.delivery.id,
       notificationId: notifications.body.notifications[0].id,
+      mediaId: media.body.asset.id,
     };
   });
 
@@ -277,5 +290,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     ]);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toMatchObject([{ id: bIds.notificationId, readAt: null }]);
+    const media = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/media`);
+    expect(media.body.assets).toMatchObject([{ id: bIds.mediaId, alt: 'B', tags: [] }]);
+    expect((await b.http.get(media.body.assets[0].fileUrl)).status).toBe(200);
   });
 });
