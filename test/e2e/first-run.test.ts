@@ -75,6 +75,7 @@ describe('onboarding in a real browser', () => {
     expect(await mainNavLinks(page)).toEqual([
       'Calendar',
       'Compose',
+      'Media',
       'Inbox',
       'Listening',
       'Analytics',
@@ -117,6 +118,7 @@ describe('onboarding in a real browser', () => {
 
     expect(await mainNavLinks(phone)).toEqual([
       'Calendar',
+      'Media',
       'Listening',
       'Analytics',
       'Campaigns',

@@ -2,9 +2,8 @@ import sharp from 'sharp';
 
 /** Real media files for tests, made on the spot. */
 export function image(format: 'png' | 'jpeg' | 'gif' | 'webp', width = 64, height = 48): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 20 } } })
-    [format]()
-    .toBuffer();
+  const canvas = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 20 } } });
+  return canvas.toFormat(format).toBuffer();
 }
 
 /** An image of random pixels: it does not compress, so its file is about width × height × 3 bytes. */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
-import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
+import { AppError, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { EgressError, safeFetch, type EgressPolicy } from '../../egress/safe-fetch.js';
 import type { MediaItem } from '../../networks/contract.js';
