@@ -16,6 +16,8 @@ import { DeliveriesRepository } from '../modules/publishing/deliveries.repositor
 import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
+import { PlannerRepository } from '../modules/planner/planner.repository.js';
+import { QueuesRepository } from '../modules/queues/queues.repository.js';
 import { MediaRepository } from '../modules/media/media.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
@@ -37,6 +39,8 @@ export function repositories(db: Kysely<DB>) {
     deliveries: new DeliveriesRepository(db),
     webhooks: new WebhooksRepository(db),
     notifications: new NotificationsRepository(db),
+    planner: new PlannerRepository(db),
+    queues: new QueuesRepository(db),
     media: new MediaRepository(db),
   };
 }

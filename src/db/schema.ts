@@ -180,6 +180,63 @@ export interface PostsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+  kind: Generated<PostKind>;
+  title: string | null;
+  notes: string | null;
+  tags: ColumnType<string[], string | undefined, string>;
+  campaign: string | null;
+  category_id: string | null;
+  repeats_delivery_id: string | null;
+  evergreen_since: Timestamp | null;
+}
+
+export type PostKind = 'post' | 'idea';
+
+export interface CategoriesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  color: string | null;
+  evergreen: Generated<boolean>;
+  evergreen_days: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ChannelQueuesTable {
+  channel_id: string;
+  workspace_id: string;
+  time_zone: string;
+  paused: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface QueueSlotsTable {
+  id: string;
+  channel_id: string;
+  weekday: number;
+  local_time: string;
+  category_id: string | null;
+}
+
+export interface CalendarNotesTable {
+  id: string;
+  workspace_id: string;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  kind: 'note' | 'launch' | 'holiday' | 'event';
+  title: string;
+  body: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CalendarFeedsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_read_at: Timestamp | null;
 }
 
 export interface PostVariantsTable {
@@ -216,6 +273,8 @@ export interface DeliveriesTable {
   error_kind: string | null;
   error_message: string | null;
   updated_at: Timestamp;
+  queued: Generated<boolean>;
+  queue_held: Generated<boolean>;
 }
 
 export type AttemptOutcome =
@@ -343,6 +402,7 @@ export interface DB {
   channels: ChannelsTable;
   oauth_clients: OAuthClientsTable;
   oauth_flows: OAuthFlowsTable;
+  categories: CategoriesTable;
   posts: PostsTable;
   post_variants: PostVariantsTable;
   deliveries: DeliveriesTable;
@@ -352,6 +412,10 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   notifications: NotificationsTable;
+  channel_queues: ChannelQueuesTable;
+  queue_slots: QueueSlotsTable;
+  calendar_notes: CalendarNotesTable;
+  calendar_feeds: CalendarFeedsTable;
   media_assets: MediaAssetsTable;
   schema_migrations: SchemaMigrationsTable;
 }
@@ -373,6 +437,7 @@ export const DATA_TABLES = [
   'channels',
   'oauth_clients',
   'oauth_flows',
+  'categories',
   'posts',
   'post_variants',
   'deliveries',
@@ -382,5 +447,9 @@ export const DATA_TABLES = [
   'webhook_deliveries',
   'webhook_attempts',
   'notifications',
+  'channel_queues',
+  'queue_slots',
+  'calendar_notes',
+  'calendar_feeds',
   'media_assets',
 ] as const satisfies readonly (keyof DB)[];

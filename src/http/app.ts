@@ -292,6 +292,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return c.body(result.body as ReadableStream<Uint8Array>, 200);
     }
     c.header('Cache-Control', 'no-store');
+    // A route whose answer is not JSON (a calendar file) builds its own response.
+    if (result instanceof Response) {
+      result.headers.set('Cache-Control', 'no-store');
+      return result;
+    }
     if (route.response.status === 204) return c.body(null, 204);
     return c.json(result as object, route.response.status);
   }

@@ -9,6 +9,8 @@ import { channelRoutes } from '../modules/channels/channels.routes.js';
 import { postRoutes } from '../modules/publishing/posts.routes.js';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
+import { plannerRoutes } from '../modules/planner/planner.routes.js';
+import { queueRoutes } from '../modules/queues/queues.routes.js';
 import { mediaRoutes } from '../modules/media/media.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
@@ -23,5 +25,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...postRoutes,
   ...webhookRoutes,
   ...notificationRoutes,
+  ...plannerRoutes,
+  ...queueRoutes,
   ...mediaRoutes,
 ];

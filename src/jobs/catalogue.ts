@@ -50,6 +50,13 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 300,
     retryLimit: 0,
   },
+  'queues.evergreen.v1': {
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    description:
+      "Puts a copy of a published post of an evergreen category back into its channel's queue (once per delivery).",
+    expireInSeconds: 120,
+    retryLimit: 3,
+  },
   'system.noop.v1': {
     payload: z.object({}).strict(),
     description:

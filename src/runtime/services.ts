@@ -26,6 +26,10 @@ import { JobQueue } from '../jobs/queue.js';
 import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
 import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
+import { PlannerService } from '../modules/planner/planner.service.js';
+import { Evergreen } from '../modules/queues/evergreen.js';
+import { evergreenJob } from '../modules/queues/jobs.js';
+import { QueuesService, queueSlotTaker } from '../modules/queues/queues.service.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
 import { webhookDeliveryJob, webhookRetentionJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
@@ -149,13 +153,24 @@ export function createServices(deps: {
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
     channel: (access, channelId) => channels.get(access, channelId),
   });
+  const enqueueDelivery = (deliveryId: string, at: Date) =>
+    jobs.send('deliveries.publish.v1', { deliveryId }, { startAfter: at });
+  const evergreen = new Evergreen({
+    db,
+    transaction: (fn) => inTransaction(db, fn),
+    jobs,
+    clock,
+    logger,
+    enqueue: enqueueDelivery,
+  });
   const deliveryEngine = new DeliveryEngine({
     repo: repos.deliveries,
     media,
     channels,
     jobs,
-    // The workspace hears about deliveries through its webhooks and the people concerned in the app.
-    events: allListeners(webhooks, deliveryNotices),
+    // The workspace hears about deliveries through its webhooks and the people concerned in the app;
+    // evergreen posts go back into their queue.
+    events: allListeners(webhooks, deliveryNotices, evergreen),
     clock,
     logger,
     ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
@@ -163,7 +178,8 @@ export function createServices(deps: {
   const posts = new PostsService({
     repo: repos.posts,
     deliveries: repos.deliveries,
-    transaction: (fn) => inTransaction(db, (r) => fn(r.posts)),
+    transaction: (fn) => inTransaction(db, (r) => fn(r.posts, queueSlotTaker(r.queues))),
+    categoryExists: async (workspaceId, id) => (await repos.planner.find(workspaceId, id)) !== undefined,
     channels,
     engine: deliveryEngine,
     media,
@@ -177,6 +193,22 @@ export function createServices(deps: {
     engine: deliveryEngine,
     audit,
     clock,
+  });
+  const queues = new QueuesService({
+    transaction: (fn) => inTransaction(db, fn),
+    repo: repos.queues,
+    channels,
+    audit,
+    clock,
+    enqueue: enqueueDelivery,
+  });
+  const planner = new PlannerService({
+    repo: repos.planner,
+    channels,
+    workspaces,
+    audit,
+    clock,
+    publicUrl: config.publicUrl,
   });
   channels.onReconnected = (channel) => pauses.release(channel.workspaceId, channel.id, 'reschedule');
   const notifier = new ChannelNotifier({ people, mailer, publicUrl: config.publicUrl, logger });
@@ -210,6 +242,7 @@ export function createServices(deps: {
     webhookSweepJob(webhooks) as JobHandler,
     webhookRetentionJob(webhooks) as JobHandler,
     notificationRetentionJob(notifications) as JobHandler,
+    evergreenJob(evergreen) as JobHandler,
   ];
   return {
     audit,
@@ -224,6 +257,9 @@ export function createServices(deps: {
     posts,
     media,
     pauses,
+    queues,
+    planner,
+    evergreen,
     deliveryEngine,
     webhooks,
     notifications,

@@ -26,6 +26,10 @@ type Ids = {
   webhookEndpointId: string;
   webhookDeliveryId: string;
   notificationId: string;
+  categoryId: string;
+  noteId: string;
+  /** Not B's feed secret: a feed address is its own credential, so the walk asks for one that is not. */
+  calendarFeedFile: string;
   mediaId: string;
 };
 
@@ -39,6 +43,9 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   deliveryId: 'deliveryId',
   endpointId: 'webhookEndpointId',
   webhookDeliveryId: 'webhookDeliveryId',
+  categoryId: 'categoryId',
+  noteId: 'noteId',
+  file: 'calendarFeedFile',
   mediaId: 'mediaId',
 };
 
@@ -81,6 +88,18 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
     },
     'PATCH /api/v1/workspaces/:workspaceId/posts/:postId': { body: 'Defaced' },
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve': { as: 'published' },
+    'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/reschedule': { at: '2030-01-01T00:00:00Z' },
+    'POST /api/v1/workspaces/:workspaceId/categories': { name: 'Intruder' },
+    'PATCH /api/v1/workspaces/:workspaceId/categories/:categoryId': { name: 'Defaced', evergreen: true },
+    'POST /api/v1/workspaces/:workspaceId/calendar/notes': { startsOn: '2030-01-01', title: 'Intruder' },
+    'PUT /api/v1/workspaces/:workspaceId/calendar/notes/:noteId': {
+      startsOn: '2030-01-01',
+      title: 'Defaced',
+    },
+    'PUT /api/v1/workspaces/:workspaceId/channels/:channelId/queue': {
+      slots: [{ weekday: 1, time: '09:00' }],
+      recalculate: true,
+    },
     'POST /api/v1/workspaces/:workspaceId/publishing/pause': { channelId: b.channelId },
     'POST /api/v1/workspaces/:workspaceId/publishing/resume': { channelId: b.channelId, mode: 'send_now' },
     'POST /api/v1/workspaces/:workspaceId/webhooks': {
@@ -173,6 +192,21 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       link: `/w/${b.workspaceId}/posts/${post.body.post.id}`,
       subjectId: post.body.post.deliveries[0].id,
     });
+    const category = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/categories`, { name: 'B tips' });
+    expect(category.status, category.text).toBe(201);
+    const note = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/calendar/notes`, {
+      startsOn: '2030-01-01',
+      title: 'B launch',
+    });
+    expect(note.status, note.text).toBe(201);
+    const queue = await b.http.put(
+      `/api/v1/workspaces/${b.workspaceId}/channels/${channel.body.channel.id}/queue`,
+      {
+        slots: [{ weekday: 3, time: '10:00' }],
+      },
+    );
+    expect(queue.status, queue.text).toBe(200);
+    expect((await b.http.post(`/api/v1/workspaces/${b.workspaceId}/calendar/feed`)).status).toBe(201);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toHaveLength(1);
     const media = await b.http.raw('POST', `/api/v1/workspaces/${b.workspaceId}/media?filename=b.png&alt=B`, {
@@ -192,6 +226,9 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       webhookEndpointId: endpoint.body.endpoint.id,
       webhookDeliveryId: ping.body.delivery.id,
       notificationId: notifications.body.notifications[0].id,
+      categoryId: category.body.category.id,
+      noteId: note.body.note.id,
+      calendarFeedFile: 'not-the-feed-secret-of-b-000000.ics',
       mediaId: media.body.asset.id,
     };
   });
@@ -288,6 +325,16 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(log.body.deliveries).toMatchObject([
       { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
     ]);
+    const categories = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/categories`);
+    expect(categories.body.categories).toMatchObject([
+      { id: bIds.categoryId, name: 'B tips', evergreen: false },
+    ]);
+    const queue = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/channels/${bIds.channelId}/queue`);
+    expect(queue.body.queue).toMatchObject({ paused: false, slots: [{ weekday: 3, time: '10:00' }] });
+    const calendar = await b.http.get(
+      `/api/v1/workspaces/${b.workspaceId}/calendar?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`,
+    );
+    expect(calendar.body.notes).toMatchObject([{ id: bIds.noteId, title: 'B launch' }]);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toMatchObject([{ id: bIds.notificationId, readAt: null }]);
     const media = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/media`);

@@ -4,6 +4,7 @@ import { sql as oauth } from './0003_oauth.js';
 import { sql as publishing } from './0004_publishing.js';
 import { sql as webhooks } from './0005_webhooks.js';
 import { sql as notifications } from './0006_notifications.js';
+import { sql as planner } from './0007_planner.js';
 import { sql as media } from './0008_media.js';
 
 export interface Migration {
@@ -19,5 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0004_publishing', sql: publishing },
   { id: '0005_webhooks', sql: webhooks },
   { id: '0006_notifications', sql: notifications },
+  { id: '0007_planner', sql: planner },
   { id: '0008_media', sql: media },
 ];

@@ -272,7 +272,7 @@ export class DeliveriesRepository {
     const values = sql.join(
       items.map(
         (i) =>
-          sql`(${i.delivery.id}::uuid, ${i.attemptId}::uuid, ${i.remoteId}::text, ${i.remoteUrl}::text, ${i.publishedAt}::timestamptz, ${i.latenessMs}::int)`,
+          sql`(${i.delivery.id}::uuid, ${i.attemptId}::uuid, ${i.remoteId}::text, ${i.remoteUrl}::text, ${i.publishedAt}::timestamptz, ${i.latenessMs}::bigint)`,
       ),
     );
     // One statement: the deliveries still `sending`, and their attempts.

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import {
   DELIVERY_COLUMNS,
@@ -10,9 +10,36 @@ import {
   type DeliveryState,
   type PauseScope,
   type Post,
+  type PostKind,
   type Variant,
   WAITING_STATES,
 } from './publishing.rows.js';
+
+/** Why a delivery of a paused queue waits. */
+export const QUEUE_PAUSED_REASON = 'The queue of this channel is paused. Resume the queue to send.';
+
+/** What a post carries for planning, beside its text and time. */
+export interface PlanningFields {
+  kind?: PostKind;
+  title?: string | null;
+  notes?: string | null;
+  tags?: string[];
+  campaign?: string | null;
+  categoryId?: string | null;
+}
+
+export interface PostListQuery {
+  limit: number;
+  before?: Date | undefined;
+  state?: DeliveryState | undefined;
+  kind?: PostKind | undefined;
+  /** Posts with no time yet (kind post). */
+  drafts?: boolean | undefined;
+  tag?: string | undefined;
+  categoryId?: string | undefined;
+  campaign?: string | undefined;
+  authorId?: string | undefined;
+}
 
 /** Posts, their variants, their deliveries as people see and change them, and pauses. */
 export class PostsRepository {
@@ -32,7 +59,16 @@ export class PostsRepository {
         schedule_local: p.scheduleLocal,
         schedule_zone: p.scheduleZone,
         created_by: p.createdBy,
+        created_at: p.now,
         updated_at: p.now,
+        kind: p.kind,
+        title: p.title,
+        notes: p.notes,
+        tags: JSON.stringify(p.tags),
+        campaign: p.campaign,
+        category_id: p.categoryId,
+        repeats_delivery_id: p.repeatsDeliveryId,
+        evergreen_since: p.evergreenSince,
       })
       .execute();
   }
@@ -44,12 +80,18 @@ export class PostsRepository {
       scheduledAt?: Date | null;
       scheduleLocal?: string | null;
       scheduleZone?: string | null;
-    },
+    } & PlanningFields,
     now: Date,
   ): Promise<void> {
     await this.db
       .updateTable('posts')
       .set({
+        ...(changes.kind !== undefined ? { kind: changes.kind } : {}),
+        ...(changes.title !== undefined ? { title: changes.title } : {}),
+        ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
+        ...(changes.tags !== undefined ? { tags: JSON.stringify(changes.tags) } : {}),
+        ...(changes.campaign !== undefined ? { campaign: changes.campaign } : {}),
+        ...(changes.categoryId !== undefined ? { category_id: changes.categoryId } : {}),
         ...(changes.body !== undefined ? { body: changes.body } : {}),
         ...(changes.scheduledAt !== undefined ? { scheduled_at: changes.scheduledAt } : {}),
         ...(changes.scheduleLocal !== undefined ? { schedule_local: changes.scheduleLocal } : {}),
@@ -58,6 +100,16 @@ export class PostsRepository {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The evergreen copy made of a published delivery, if any. */
+  async repeatOf(deliveryId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('posts')
+      .select('id')
+      .where('repeats_delivery_id', '=', deliveryId)
+      .executeTakeFirst();
+    return row?.id;
   }
 
   async findPost(workspaceId: string, id: string): Promise<Post | undefined> {
@@ -71,16 +123,19 @@ export class PostsRepository {
     return row && toPost(row);
   }
 
-  async listPosts(
-    workspaceId: string,
-    options: { limit: number; before?: Date | undefined; state?: DeliveryState | undefined },
-  ): Promise<Post[]> {
+  async listPosts(workspaceId: string, options: PostListQuery): Promise<Post[]> {
     let q = this.db
       .selectFrom('posts')
       .select(POST_COLUMNS)
       .where('workspace_id', '=', workspaceId)
       .where('deleted_at', 'is', null);
     if (options.before) q = q.where('created_at', '<', options.before);
+    if (options.kind) q = q.where('kind', '=', options.kind);
+    if (options.drafts) q = q.where('kind', '=', 'post').where('scheduled_at', 'is', null);
+    if (options.tag) q = q.where(sql<boolean>`tags @> ${JSON.stringify([options.tag])}::jsonb`);
+    if (options.categoryId) q = q.where('category_id', '=', options.categoryId);
+    if (options.campaign) q = q.where('campaign', '=', options.campaign);
+    if (options.authorId) q = q.where('created_by', '=', options.authorId);
     if (options.state) {
       const state = options.state;
       q = q.where(({ exists, selectFrom }) =>
@@ -174,6 +229,8 @@ export class PostsRepository {
     dueAt: Date;
     idempotencyKey: string;
     now: Date;
+    /** The time is a queue slot; `held`: the queue is paused, so the delivery waits as paused. */
+    queue?: { held: boolean } | undefined;
   }): Promise<void> {
     await this.db
       .insertInto('deliveries')
@@ -183,10 +240,13 @@ export class PostsRepository {
         post_id: d.postId,
         variant_id: d.variantId,
         channel_id: d.channelId,
-        state: 'scheduled',
+        state: d.queue?.held ? 'paused' : 'scheduled',
+        state_reason: d.queue?.held ? QUEUE_PAUSED_REASON : null,
         due_at: d.dueAt,
         idempotency_key: d.idempotencyKey,
         updated_at: d.now,
+        queued: d.queue !== undefined,
+        queue_held: d.queue?.held ?? false,
       })
       .execute();
   }
@@ -254,6 +314,8 @@ export class PostsRepository {
     dueAt: Date,
     now: Date,
     from: readonly DeliveryState[],
+    /** True: the new time is a queue slot; false: a time a person chose (pinned). Unchanged when absent. */
+    queued?: boolean,
   ): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.db
@@ -266,6 +328,8 @@ export class PostsRepository {
         error_kind: null,
         error_message: null,
         updated_at: now,
+        queue_held: false,
+        ...(queued !== undefined ? { queued } : {}),
       })
       .where('id', 'in', ids)
       .where('state', 'in', from)
@@ -343,7 +407,9 @@ export class PostsRepository {
       .selectFrom('deliveries')
       .select(DELIVERY_COLUMNS)
       .where('workspace_id', '=', workspaceId)
-      .where('state', '=', 'paused');
+      .where('state', '=', 'paused')
+      // Held by a paused queue: resuming the queue releases them, not resuming publishing.
+      .where('queue_held', '=', false);
     if (channelId) q = q.where('channel_id', '=', channelId);
     const rows = await q.orderBy('due_at').execute();
     return rows.map(toDelivery);
@@ -355,6 +421,7 @@ export class PostsRepository {
       .selectFrom('deliveries')
       .select(DELIVERY_COLUMNS)
       .where('state', '=', 'paused')
+      .where('queue_held', '=', false)
       .orderBy('due_at')
       .execute();
     return rows.map(toDelivery);

@@ -16,6 +16,8 @@ const DeliveryDto = z.object({
   state: z.enum(STATES),
   reason: z.string().nullable(),
   dueAt: z.string(),
+  /** The time is a queue slot (recalculating the queue may move it), not one a person chose. */
+  queued: z.boolean(),
   nextAttemptAt: z.string().nullable(),
   attempts: z.number().int(),
   remoteId: z.string().nullable(),
@@ -34,6 +36,7 @@ const toDeliveryDto = (d: Delivery, channels: PostView['channels'] = {}) => ({
   state: d.state,
   reason: d.stateReason,
   dueAt: d.dueAt.toISOString(),
+  queued: d.queued,
   nextAttemptAt: iso(d.nextAttemptAt),
   attempts: d.attempts,
   remoteId: d.remoteId,
@@ -78,8 +81,16 @@ const PostDto = z.object({
   scheduleTimeZone: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  kind: z.enum(['post', 'idea']),
+  title: z.string().nullable(),
+  notes: z.string().nullable(),
+  tags: z.array(z.string()),
+  campaign: z.string().nullable(),
+  categoryId: z.uuid().nullable(),
+  createdBy: z.uuid().nullable(),
   /** One summary of the deliveries: what a list shows. */
   status: z.enum([
+    'idea',
     'draft',
     'scheduled',
     'sending',
@@ -102,6 +113,7 @@ const PostDto = z.object({
 });
 
 function statusOf(view: PostView): z.infer<typeof PostDto>['status'] {
+  if (view.post.kind === 'idea') return 'idea';
   if (view.deliveries.length === 0) return 'draft';
   const states = view.deliveries.filter((d) => d.state !== 'cancelled').map((d) => d.state);
   if (states.length === 0) return 'cancelled';
@@ -123,6 +135,13 @@ const toPostDto = (view: PostView) => ({
   scheduleTimeZone: view.post.scheduleZone,
   createdAt: view.post.createdAt.toISOString(),
   updatedAt: view.post.updatedAt.toISOString(),
+  kind: view.post.kind,
+  title: view.post.title,
+  notes: view.post.notes,
+  tags: view.post.tags,
+  campaign: view.post.campaign,
+  categoryId: view.post.categoryId,
+  createdBy: view.post.createdBy,
   status: statusOf(view),
   channels: view.variants.map((v) => ({
     channelId: v.channelId,
@@ -135,7 +154,7 @@ const toPostDto = (view: PostView) => ({
   ...(view.attempts ? { attempts: view.attempts.map(toAttemptDto) } : {}),
 });
 
-const Schedule = z.union([
+const FixedSchedule = z.union([
   z.strictObject({
     at: z.string().min(1).describe('"now", or an instant in ISO 8601 with its offset'),
   }),
@@ -144,6 +163,19 @@ const Schedule = z.union([
     timeZone: z.string().min(1).max(100).optional().describe("IANA zone; the workspace's by default"),
   }),
 ]);
+const Schedule = z.union([
+  FixedSchedule,
+  z.strictObject({ queue: z.literal(true).describe("Each channel's next free queue slot") }),
+]);
+/** What a post carries for planning (ideas, drafts and posts alike). */
+const Planning = {
+  kind: z.enum(['post', 'idea']).optional().describe('"idea": a backlog item, never scheduled'),
+  title: z.string().max(300).nullable().optional(),
+  notes: z.string().max(20_000).nullable().optional(),
+  tags: z.array(z.string().max(100)).max(100).optional(),
+  campaign: z.string().max(200).nullable().optional(),
+  categoryId: z.uuid().nullable().optional(),
+};
 const ChannelInput = z.strictObject({
   channelId: z.uuid(),
   body: z.string().max(100_000).optional(),
@@ -167,14 +199,15 @@ export const postRoutes = [
     method: 'post',
     path: '/api/v1/workspaces/:workspaceId/posts',
     summary:
-      'Create a post: a shared body, the channels (each may have its own text), and when to publish (now, an instant, or a wall-clock time); without a schedule it is a draft',
+      'Create a post or an idea: a shared body, the channels (each may have its own text), and when to publish (now, an instant, a wall-clock time, or the queue); without a schedule it is a draft',
     tag: 'posts',
     auth: { kind: 'workspace', permission: 'posts.write' },
     params: workspaceParams,
     body: z.strictObject({
       body: z.string().max(100_000),
-      channels: z.array(ChannelInput).min(1).max(50),
+      channels: z.array(ChannelInput).max(50),
       schedule: Schedule.nullable().optional(),
+      ...Planning,
     }),
     response: { status: 201, schema: z.object({ post: PostDto }) },
     async handler({ access, body, services, actor }) {
@@ -192,6 +225,12 @@ export const postRoutes = [
       limit: z.coerce.number().int().min(1).max(200).default(50),
       before: z.iso.datetime({ offset: true }).optional(),
       state: z.enum(STATES).optional(),
+      kind: z.enum(['post', 'idea']).optional(),
+      drafts: z.enum(['true', 'false']).optional().describe('true: only posts with no time yet'),
+      tag: z.string().max(100).optional(),
+      categoryId: z.uuid().optional(),
+      campaign: z.string().max(200).optional(),
+      authorId: z.uuid().optional(),
     }),
     response: { status: 200, schema: z.object({ posts: z.array(PostDto) }) },
     async handler({ access, query, services }) {
@@ -199,6 +238,12 @@ export const postRoutes = [
         limit: query.limit,
         before: query.before ? new Date(query.before) : undefined,
         state: query.state,
+        kind: query.kind,
+        drafts: query.drafts === 'true',
+        tag: query.tag?.replace(/^#/, ''),
+        categoryId: query.categoryId,
+        campaign: query.campaign,
+        authorId: query.authorId,
       });
       return { posts: posts.map(toPostDto) };
     },
@@ -219,14 +264,15 @@ export const postRoutes = [
     method: 'patch',
     path: '/api/v1/workspaces/:workspaceId/posts/:postId',
     summary:
-      'Edit a post: text, channels, schedule (null = back to a draft). Takes effect for every delivery not yet sending',
+      'Edit a post: text, channels, schedule (null = back to a draft), planning fields; kind "post" turns an idea into a post. Takes effect for every delivery not yet sending',
     tag: 'posts',
     auth: { kind: 'workspace', permission: 'posts.write' },
     params: postParams,
     body: z.strictObject({
       body: z.string().max(100_000).optional(),
-      channels: z.array(ChannelInput).min(1).max(50).optional(),
+      channels: z.array(ChannelInput).max(50).optional(),
       schedule: Schedule.nullable().optional(),
+      ...Planning,
     }),
     response: { status: 200, schema: z.object({ post: PostDto }) },
     async handler({ access, params, body, services, actor }) {
@@ -255,6 +301,24 @@ export const postRoutes = [
     response: { status: 200, schema: z.object({ post: PostDto }) },
     async handler({ access, params, services, actor }) {
       return { post: toPostDto(await services.posts.retry(access, actor, params.postId)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/workspaces/:workspaceId/deliveries/:deliveryId/reschedule',
+    summary:
+      "Move one waiting delivery to another time (the calendar's drag and drop); refused once it is sending or sent",
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.write' },
+    params: deliveryParams,
+    body: FixedSchedule,
+    response: { status: 200, schema: z.object({ delivery: DeliveryDto }) },
+    async handler({ access, params, body, services, actor }) {
+      return {
+        delivery: toDeliveryDto(
+          await services.posts.rescheduleDelivery(access, actor, params.deliveryId, body),
+        ),
+      };
     },
   }),
   defineRoute({

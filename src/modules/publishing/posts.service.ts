@@ -11,9 +11,17 @@ import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import type { Attempt, Delivery, DeliveryState, MediaUse, Post, Variant } from './publishing.rows.js';
+import type {
+  Attempt,
+  Delivery,
+  DeliveryState,
+  MediaUse,
+  Post,
+  PostKind,
+  Variant,
+} from './publishing.rows.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
-import type { PostsRepository } from './posts.repository.js';
+import type { PlanningFields, PostListQuery, PostsRepository } from './posts.repository.js';
 
 /** A post's text and options for one channel (null body: the shared one). */
 function saveVariant(repo: PostsRepository, postId: string, c: ChannelInput): Promise<string> {
@@ -40,7 +48,8 @@ async function newDelivery(
   channelId: string,
   dueAt: Date,
   now: Date,
-): Promise<{ id: string; dueAt: Date }> {
+  queue?: { held: boolean },
+): Promise<{ id: string; dueAt: Date; held: boolean }> {
   const id = newId();
   await repo.insertDelivery({
     id,
@@ -51,18 +60,38 @@ async function newDelivery(
     dueAt,
     idempotencyKey: `chorus-${id}`,
     now,
+    queue,
   });
-  return { id, dueAt };
+  return { id, dueAt, held: queue?.held ?? false };
 }
 
 /** A stand-in for a media item when only its presence matters. */
 const NO_BYTES = { mimeType: '', bytes: new Uint8Array(0) };
 
+const earliest = (list: readonly { dueAt: Date }[]): Date =>
+  new Date(Math.min(...list.map((d) => d.dueAt.getTime())));
+
 /** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
 const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
 
-/** When a post goes out: now, at an instant, or at a wall-clock time in a zone (the workspace's by default). */
-export type ScheduleInput = { at: 'now' } | { at: string } | { local: string; timeZone?: string | undefined };
+/**
+ * When a post goes out: now, at an instant, at a wall-clock time in a zone (the workspace's by default), or
+ * in each channel's next free queue slot.
+ */
+export type ScheduleInput =
+  { at: 'now' } | { at: string } | { local: string; timeZone?: string | undefined } | { queue: true };
+
+/** Takes a channel's next free queue slot inside the post's transaction (the queues feature provides it). */
+export interface SlotTaker {
+  take(
+    channel: { id: string; name: string },
+    categoryId: string | null,
+    now: Date,
+  ): Promise<{ at: Date; held: boolean }>;
+}
+
+/** Where a new delivery's time comes from. */
+type Timing = { kind: 'fixed'; at: Date } | { kind: 'queue' };
 
 export interface ChannelInput {
   channelId: string;
@@ -87,6 +116,28 @@ export interface PostInput {
   body: string;
   channels: ChannelInput[];
   schedule?: ScheduleInput | null | undefined;
+  /** `idea`: a backlog item, with or without channels, never scheduled. Default `post`. */
+  kind?: PostKind | undefined;
+  title?: string | null | undefined;
+  notes?: string | null | undefined;
+  tags?: string[] | undefined;
+  campaign?: string | null | undefined;
+  categoryId?: string | null | undefined;
+}
+
+const MAX_TAGS = 30;
+
+/** Tags as people type them: `#Tips`, ` tips ` and `tips` are one tag; the first spelling wins. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  tags.forEach((raw, i) => {
+    const tag = raw.trim().replace(/^#+/, '').trim();
+    if (tag === '') throw invalid(`tags[${i}] is empty; remove it or write a tag.`);
+    if (tag.length > 50) throw invalid(`tags[${i}] "${tag.slice(0, 20)}…" is longer than 50 characters.`);
+    if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  });
+  if (seen.size > MAX_TAGS) throw invalid(`A post takes at most ${MAX_TAGS} tags; it has ${seen.size}.`);
+  return [...seen.values()];
 }
 
 export interface PostView {
@@ -107,7 +158,9 @@ export class PostsService {
     private readonly deps: {
       repo: PostsRepository;
       deliveries: DeliveriesRepository;
-      transaction<T>(fn: (repo: PostsRepository) => Promise<T>): Promise<T>;
+      transaction<T>(fn: (repo: PostsRepository, slots: SlotTaker) => Promise<T>): Promise<T>;
+      /** Whether a category belongs to the workspace. */
+      categoryExists(workspaceId: string, categoryId: string): Promise<boolean>;
       channels: ChannelsService;
       engine: DeliveryEngine;
       media?: PostMedia;
@@ -117,11 +170,13 @@ export class PostsService {
     },
   ) {}
 
+  /** A fixed time (with the wall-clock time and zone it was chosen in, if it was), or the queue. */
   private resolveSchedule(
     access: WorkspaceAccess,
     schedule: ScheduleInput,
-  ): { at: Date; local: string | null; zone: string | null } {
+  ): { timing: Timing; local: string | null; zone: string | null } {
     const now = this.deps.clock.now();
+    if ('queue' in schedule) return { timing: { kind: 'queue' }, local: null, zone: null };
     if ('local' in schedule) {
       const zone = schedule.timeZone ?? access.workspace.timezone;
       let instant: Date;
@@ -130,16 +185,51 @@ export class PostsService {
       } catch (error) {
         throw invalid(`schedule: ${(error as Error).message}`);
       }
-      return { at: instant, local: schedule.local, zone };
+      return { timing: { kind: 'fixed', at: instant }, local: schedule.local, zone };
     }
-    if (schedule.at === 'now') return { at: now, local: null, zone: null };
+    if (schedule.at === 'now') return { timing: { kind: 'fixed', at: now }, local: null, zone: null };
     const at = new Date(schedule.at);
     if (Number.isNaN(at.getTime())) {
       throw invalid(
         `schedule.at "${schedule.at}" is not an instant: use "now" or an ISO 8601 time with its offset, such as 2027-03-28T09:30:00+02:00.`,
       );
     }
-    return { at, local: null, zone: null };
+    return { timing: { kind: 'fixed', at }, local: null, zone: null };
+  }
+
+  /** Planning fields checked: tags normalized, the category one of the workspace's. */
+  private async planning(access: WorkspaceAccess, input: Partial<PostInput>): Promise<PlanningFields> {
+    const fields: PlanningFields = {};
+    if (input.kind !== undefined) fields.kind = input.kind;
+    if (input.title !== undefined) fields.title = input.title?.trim() || null;
+    if (input.notes !== undefined) fields.notes = input.notes?.trim() || null;
+    if (input.campaign !== undefined) fields.campaign = input.campaign?.trim() || null;
+    if (input.tags !== undefined) fields.tags = normalizeTags(input.tags);
+    if (input.categoryId !== undefined) {
+      if (
+        input.categoryId !== null &&
+        !(await this.deps.categoryExists(access.workspace.id, input.categoryId))
+      ) {
+        throw invalid(
+          `categoryId ${input.categoryId} is not a category of this workspace: create it under Categories first.`,
+        );
+      }
+      fields.categoryId = input.categoryId;
+    }
+    return fields;
+  }
+
+  /** A new delivery's time: the fixed one, or the channel's next free queue slot (taken in `tx`). */
+  private async placeDelivery(
+    slots: SlotTaker,
+    timing: Timing,
+    channel: Channel,
+    categoryId: string | null,
+    now: Date,
+  ): Promise<{ at: Date; queue?: { held: boolean } }> {
+    if (timing.kind === 'fixed') return { at: timing.at };
+    const { at, held } = await slots.take(channel, categoryId, now);
+    return { at, queue: { held } };
   }
 
   private async channelsOf(access: WorkspaceAccess, inputs: ChannelInput[]): Promise<Map<string, Channel>> {
@@ -202,38 +292,67 @@ export class PostsService {
   }
 
   async create(access: WorkspaceAccess, actor: Actor, input: PostInput): Promise<PostView> {
-    if (input.channels.length === 0) throw invalid('Choose at least one channel to publish to.');
+    const kind = input.kind ?? 'post';
+    if (kind === 'idea' && input.schedule) {
+      throw invalid('An idea has no time: save it, then turn it into a post (kind "post") to schedule it.');
+    }
+    if (kind === 'post' && input.channels.length === 0)
+      throw invalid('Choose at least one channel to publish to.');
     const canPublish = access.permissions.includes('posts.publish');
     const channels = await this.channelsOf(access, input.channels);
-    this.checkLimits(input.body, input.channels, channels);
+    if (kind === 'post') this.checkLimits(input.body, input.channels, channels);
+    const planning = await this.planning(access, input);
     const schedule = input.schedule ? this.resolveSchedule(access, input.schedule) : null;
     await this.checkMedia(access, input.channels, channels, schedule !== null);
     const now = this.deps.clock.now();
     const postId = newId();
-    const created = await this.deps.transaction(async (repo) => {
+    const created = await this.deps.transaction(async (repo, slots) => {
+      const deliveries: { id: string; dueAt: Date; held: boolean }[] = [];
+      const variants: { input: ChannelInput; variantId: string }[] = [];
       await repo.insertPost({
         id: postId,
         workspaceId: access.workspace.id,
         body: input.body,
         approved: canPublish,
-        scheduledAt: schedule?.at ?? null,
+        scheduledAt: schedule?.timing.kind === 'fixed' ? schedule.timing.at : null,
         scheduleLocal: schedule?.local ?? null,
         scheduleZone: schedule?.zone ?? null,
         createdBy: actor.userId,
         now,
+        kind,
+        title: planning.title ?? null,
+        notes: planning.notes ?? null,
+        tags: planning.tags ?? [],
+        campaign: planning.campaign ?? null,
+        categoryId: planning.categoryId ?? null,
+        repeatsDeliveryId: null,
+        evergreenSince: null,
       });
-      const deliveries: { id: string; dueAt: Date }[] = [];
-      for (const c of input.channels) {
-        const variantId = await saveVariant(repo, postId, c);
-        if (schedule)
-          deliveries.push(await newDelivery(repo, access, postId, variantId, c.channelId, schedule.at, now));
+      for (const c of input.channels)
+        variants.push({ input: c, variantId: await saveVariant(repo, postId, c) });
+      if (schedule) {
+        for (const { input: c, variantId } of variants) {
+          const place = await this.placeDelivery(
+            slots,
+            schedule.timing,
+            channels.get(c.channelId)!,
+            planning.categoryId ?? null,
+            now,
+          );
+          deliveries.push(
+            await newDelivery(repo, access, postId, variantId, c.channelId, place.at, now, place.queue),
+          );
+        }
+        if (schedule.timing.kind === 'queue')
+          await repo.updatePost(postId, { scheduledAt: earliest(deliveries) }, now);
       }
       return deliveries;
     });
-    for (const d of created) await this.deps.engine.enqueue(d.id, d.dueAt);
-    await this.record(actor, access, 'post.created', postId, {
+    for (const d of created) if (!d.held) await this.deps.engine.enqueue(d.id, d.dueAt);
+    await this.record(actor, access, kind === 'idea' ? 'idea.created' : 'post.created', postId, {
       channels: input.channels.length,
-      scheduledAt: schedule?.at.toISOString() ?? null,
+      scheduledAt: created.length > 0 ? earliest(created).toISOString() : null,
+      queued: schedule?.timing.kind === 'queue',
       approved: canPublish,
     });
     return this.get(access, postId);
@@ -249,6 +368,16 @@ export class PostsService {
     if (current.deliveries.some((d) => d.state === 'sending')) {
       throw conflict('The post is being sent right now; edit it once sending has finished.');
     }
+    const kind = input.kind ?? current.post.kind;
+    if (
+      kind === 'idea' &&
+      current.post.kind === 'post' &&
+      current.deliveries.some((d) => d.state !== 'cancelled')
+    ) {
+      throw conflict(
+        'This post has deliveries; only a post that was never scheduled can go back to the ideas.',
+      );
+    }
     const body = input.body ?? current.post.body;
     const inputs =
       input.channels ??
@@ -259,14 +388,25 @@ export class PostsService {
         options: v.options,
         media: v.media,
       }));
-    if (inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
+    if (kind === 'post' && inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
     const channels = await this.channelsOf(access, inputs);
-    this.checkLimits(body, inputs, channels);
+    if (kind === 'post') this.checkLimits(body, inputs, channels);
+    const planning = await this.planning(access, input);
+    const categoryId = planning.categoryId !== undefined ? planning.categoryId : current.post.categoryId;
+    if (kind === 'idea' && input.schedule) {
+      throw invalid('An idea has no time: turn it into a post (kind "post") to schedule it.');
+    }
+    // Unchanged schedule: waiting deliveries keep their times (queued or pinned); new channels get the
+    // post's time, or a queue slot when the post came from the queue.
+    const unchanged = input.schedule === undefined;
+    const wasQueued = current.deliveries.some((d) => d.queued && d.state !== 'cancelled');
     const schedule =
       input.schedule === undefined
         ? current.post.scheduledAt
           ? {
-              at: current.post.scheduledAt,
+              timing: wasQueued
+                ? ({ kind: 'queue' } as Timing)
+                : ({ kind: 'fixed', at: current.post.scheduledAt } as Timing),
               local: current.post.scheduleLocal,
               zone: current.post.scheduleZone,
             }
@@ -276,13 +416,14 @@ export class PostsService {
           : this.resolveSchedule(access, input.schedule);
     await this.checkMedia(access, inputs, channels, schedule !== null);
     const now = this.deps.clock.now();
-    const toEnqueue: { id: string; dueAt: Date }[] = [];
-    await this.deps.transaction(async (repo) => {
+    const toEnqueue: { id: string; dueAt: Date; held: boolean }[] = [];
+    await this.deps.transaction(async (repo, slots) => {
       await repo.updatePost(
         postId,
         {
+          ...planning,
           body,
-          scheduledAt: schedule?.at ?? null,
+          scheduledAt: schedule?.timing.kind === 'fixed' ? schedule.timing.at : null,
           scheduleLocal: schedule?.local ?? null,
           scheduleZone: schedule?.zone ?? null,
         },
@@ -295,14 +436,31 @@ export class PostsService {
         const variantId = await saveVariant(repo, postId, c);
         const existing = current.deliveries.find((d) => d.channelId === c.channelId);
         if (!schedule) continue;
+        const channel = channels.get(c.channelId)!;
         if (!existing) {
-          toEnqueue.push(await newDelivery(repo, access, postId, variantId, c.channelId, schedule.at, now));
-        } else if (REVIVABLE.has(existing.state)) {
+          const place = await this.placeDelivery(slots, schedule.timing, channel, categoryId, now);
+          toEnqueue.push(
+            await newDelivery(repo, access, postId, variantId, c.channelId, place.at, now, place.queue),
+          );
+        } else if (REVIVABLE.has(existing.state) && !(unchanged && existing.state !== 'cancelled')) {
           // A delivery that waits (or was cancelled by an earlier edit) takes the new time; published and
           // failed ones keep theirs (retry sends a failed one again).
-          const moved = await repo.reschedule([existing.id], schedule.at, now, [...REVIVABLE]);
-          if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: schedule.at });
+          const place = await this.placeDelivery(slots, schedule.timing, channel, categoryId, now);
+          const moved = await repo.reschedule(
+            [existing.id],
+            place.at,
+            now,
+            [...REVIVABLE],
+            place.queue !== undefined,
+          );
+          if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: place.at, held: false });
         }
+      }
+      if (schedule?.timing.kind === 'queue') {
+        const times = (await repo.deliveries([postId]))
+          .filter((d) => d.state !== 'cancelled')
+          .map((d) => ({ dueAt: d.dueAt }));
+        if (times.length > 0) await repo.updatePost(postId, { scheduledAt: earliest(times) }, now);
       }
       if (!schedule) {
         // Unscheduled again (back to a draft): whatever waits is cancelled.
@@ -315,11 +473,61 @@ export class PostsService {
         );
       }
     });
-    for (const d of toEnqueue) await this.deps.engine.enqueue(d.id, d.dueAt);
-    await this.record(actor, access, 'post.updated', postId, {
-      scheduledAt: schedule?.at.toISOString() ?? null,
-    });
+    for (const d of toEnqueue) if (!d.held) await this.deps.engine.enqueue(d.id, d.dueAt);
+    await this.record(
+      actor,
+      access,
+      current.post.kind === 'idea' && kind === 'post' ? 'idea.converted' : 'post.updated',
+      postId,
+      {
+        scheduledAt: schedule?.timing.kind === 'fixed' ? schedule.timing.at.toISOString() : null,
+        queued: schedule?.timing.kind === 'queue',
+      },
+    );
     return this.get(access, postId);
+  }
+
+  /**
+   * Moves one delivery to a new time a person chose (the calendar's drag and drop): only while it waits,
+   * never once it is sending or sent. The time is pinned: recalculating the queue leaves it.
+   */
+  async rescheduleDelivery(
+    access: WorkspaceAccess,
+    actor: Actor,
+    deliveryId: string,
+    schedule: Exclude<ScheduleInput, { queue: true }>,
+  ): Promise<Delivery> {
+    const delivery = await this.deps.repo.workspaceDelivery(access.workspace.id, deliveryId);
+    if (!delivery) throw notFound('Delivery');
+    if (!REVIVABLE.has(delivery.state) || delivery.state === 'cancelled') {
+      throw conflict(
+        `This delivery is ${delivery.state}: only scheduled or paused deliveries can move. ${
+          delivery.state === 'failed' ? 'Use "retry" to send a failed one again.' : ''
+        }`.trim(),
+      );
+    }
+    const { timing } = this.resolveSchedule(access, schedule);
+    if (timing.kind !== 'fixed') throw invalid('Choose a time to move the delivery to.');
+    const now = this.deps.clock.now();
+    if (timing.at.getTime() < now.getTime() - 60_000) {
+      throw invalid(`${timing.at.toISOString()} is in the past: choose a later time, or "now".`);
+    }
+    const moved = await this.deps.repo.reschedule(
+      [delivery.id],
+      timing.at,
+      now,
+      ['scheduled', 'paused'],
+      false,
+    );
+    if (moved.length === 0)
+      throw conflict('The delivery changed meanwhile (it may be sending); reload and try again.');
+    await this.deps.engine.enqueue(delivery.id, timing.at);
+    await this.record(actor, access, 'delivery.rescheduled', delivery.postId, {
+      deliveryId,
+      from: delivery.dueAt.toISOString(),
+      to: timing.at.toISOString(),
+    });
+    return (await this.deps.deliveries.delivery(delivery.id))!;
   }
 
   /** Deletes the post: nothing that has not started sending will be sent. */
@@ -342,10 +550,7 @@ export class PostsService {
     return view;
   }
 
-  async list(
-    access: WorkspaceAccess,
-    query: { limit: number; before?: Date | undefined; state?: DeliveryState | undefined },
-  ): Promise<PostView[]> {
+  async list(access: WorkspaceAccess, query: PostListQuery): Promise<PostView[]> {
     const posts = await this.deps.repo.listPosts(access.workspace.id, query);
     const ids = posts.map((p) => p.id);
     const [variants, deliveries] = await Promise.all([

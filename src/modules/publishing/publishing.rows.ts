@@ -1,7 +1,7 @@
 /** Shapes of posts, variants, deliveries and attempts, and how rows become them. */
-import type { AttemptOutcome, DeliveryState } from '../../db/schema.js';
+import type { AttemptOutcome, DeliveryState, PostKind } from '../../db/schema.js';
 
-export type { DeliveryState };
+export type { DeliveryState, PostKind };
 
 export interface Post {
   id: string;
@@ -15,6 +15,16 @@ export interface Post {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+  /** An idea is a backlog item with no channels or time yet; a post without a schedule is a draft. */
+  kind: PostKind;
+  title: string | null;
+  notes: string | null;
+  tags: string[];
+  campaign: string | null;
+  categoryId: string | null;
+  /** For an evergreen repeat: the delivery it repeats. */
+  repeatsDeliveryId: string | null;
+  evergreenSince: Date | null;
 }
 
 export interface Variant {
@@ -55,6 +65,10 @@ export interface Delivery {
   errorKind: string | null;
   errorMessage: string | null;
   updatedAt: Date;
+  /** The time came from the channel's queue (recalculating may move it), not from a person. */
+  queued: boolean;
+  /** Held because the channel's queue is paused. */
+  queueHeld: boolean;
 }
 
 export interface Attempt {
@@ -85,6 +99,14 @@ export type PostRow = {
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
+  kind: PostKind;
+  title: string | null;
+  notes: string | null;
+  tags: string[];
+  campaign: string | null;
+  category_id: string | null;
+  repeats_delivery_id: string | null;
+  evergreen_since: Date | null;
 };
 export const toPost = (r: PostRow): Post => ({
   id: r.id,
@@ -98,6 +120,14 @@ export const toPost = (r: PostRow): Post => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   deletedAt: r.deleted_at,
+  kind: r.kind,
+  title: r.title,
+  notes: r.notes,
+  tags: r.tags,
+  campaign: r.campaign,
+  categoryId: r.category_id,
+  repeatsDeliveryId: r.repeats_delivery_id,
+  evergreenSince: r.evergreen_since,
 });
 
 export type DeliveryRow = {
@@ -121,6 +151,8 @@ export type DeliveryRow = {
   error_kind: string | null;
   error_message: string | null;
   updated_at: Date;
+  queued: boolean;
+  queue_held: boolean;
 };
 export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
@@ -143,6 +175,8 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   errorKind: r.error_kind,
   errorMessage: r.error_message,
   updatedAt: r.updated_at,
+  queued: r.queued,
+  queueHeld: r.queue_held,
 });
 
 export const DELIVERY_COLUMNS = [
@@ -166,6 +200,8 @@ export const DELIVERY_COLUMNS = [
   'error_kind',
   'error_message',
   'updated_at',
+  'queued',
+  'queue_held',
 ] as const;
 
 export const POST_COLUMNS = [
@@ -180,6 +216,14 @@ export const POST_COLUMNS = [
   'created_at',
   'updated_at',
   'deleted_at',
+  'kind',
+  'title',
+  'notes',
+  'tags',
+  'campaign',
+  'category_id',
+  'repeats_delivery_id',
+  'evergreen_since',
 ] as const;
 
 /** What a claimed delivery needs to be sent: its text and the channel to send it through. */
