@@ -253,12 +253,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
       }
       body = await parse(route.body, json, 'body');
     }
-    const raw = route.rawBody
-      ? {
-          body: c.req.raw.body as AsyncIterable<Uint8Array> | null,
-          header: (name: string) => c.req.header(name),
-        }
-      : null;
+    const raw =
+      route.rawBody || route.requestHeaders
+        ? {
+            body: route.rawBody ? (c.req.raw.body as AsyncIterable<Uint8Array> | null) : null,
+            header: (name: string) => c.req.header(name),
+          }
+        : null;
     const actor: Actor = {
       userId: principal?.userId ?? null,
       tokenId: principal?.kind === 'token' ? principal.tokenId : null,
@@ -289,7 +290,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
     if (result instanceof FileReply) {
       for (const [k, v] of Object.entries(result.headers)) c.header(k, v);
-      return c.body(result.body as ReadableStream<Uint8Array>, 200);
+      return c.body(result.body as ReadableStream<Uint8Array>, result.status);
     }
     c.header('Cache-Control', 'no-store');
     // A route whose answer is not JSON (a calendar file) builds its own response.

@@ -37,8 +37,8 @@ export interface RouteContext<P, Q, B, A extends RouteAuth> {
   principal: A extends { kind: 'public' } ? Principal | undefined : Principal;
   access: A extends { kind: 'workspace' } ? WorkspaceAccess : undefined;
   /**
-   * Routes with `rawBody`: the request body as it arrives (never buffered or parsed), and the request's
-   * headers. Null for every other route.
+   * Routes with `rawBody`: the request body as it arrives (never buffered or parsed); with `rawBody` or
+   * `requestHeaders`: the request's headers. Null for every other route.
    */
   raw: { body: AsyncIterable<Uint8Array> | null; header(name: string): string | undefined } | null;
   /** Browser session cookie control, for login/logout/setup/accept. */
@@ -68,6 +68,8 @@ export interface RouteDefinition<
    * `body`.
    */
   rawBody?: { description: string };
+  /** The handler reads request headers (`ctx.raw.header`), e.g. Range for a file. */
+  requestHeaders?: true;
   /** Successful status and response schema (for OpenAPI; tests check responses against it). */
   response: { status: 200 | 201 | 204; schema?: z.ZodType; file?: { description: string } };
   handler(ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>): Promise<unknown>;
@@ -81,6 +83,8 @@ export class FileReply {
   constructor(
     readonly body: ReadableStream<Uint8Array> | Uint8Array,
     readonly headers: Record<string, string>,
+    /** 206 for part of a file (a Range request). */
+    readonly status: 200 | 206 = 200,
   ) {}
 }
 

@@ -127,11 +127,13 @@ describe.each(TEST_TARGETS)('media library on %s', (target) => {
     expect(file.headers.get('content-security-policy')).toMatch(/^default-src 'none';.*sandbox/);
     const thumb = await t.http.get(asset.thumbnailUrl);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
+    expect(thumb.headers.get('accept-ranges')).toBeNull();
     const meta = await sharp(thumb.bytes!).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 320, 240]);
     const download = await t.http.get(`${asset.fileUrl}?download=1`);
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="holiday.gif"/);
     expect(filesUnder(mediaDir).sort()).toEqual([`original/${asset.id}`, `thumbnail/${asset.id}`].sort());
+    await expectRanges(t.http, asset.fileUrl, png);
   });
 
   it('takes uploads larger than the JSON body limit, up to MEDIA_MAX_BYTES', async () => {
@@ -585,6 +587,7 @@ describe.each(TEST_TARGETS)('media library in an S3-compatible store on %s', (ta
     const file = await t.http.get(asset.fileUrl);
     expect(file.status).toBe(200);
     expect(file.bytes!.equals(bytes)).toBe(true);
+    await expectRanges(t.http, asset.fileUrl, bytes);
     expect((await t.http.delete(`/api/v1/workspaces/${t.workspaceId}/media/${asset.id}`)).status).toBe(204);
     expect(objects()).toEqual([]);
 
@@ -595,3 +598,26 @@ describe.each(TEST_TARGETS)('media library in an S3-compatible store on %s', (ta
     expect(objects()).toEqual([]);
   });
 });
+
+/** Players seek with Range requests: one satisfiable range is answered 206 with exactly that part. */
+async function expectRanges(http: ReturnType<Harness['client']>, url: string, whole: Buffer): Promise<void> {
+  const total = whole.length;
+  for (const [header, start, end] of [
+    ['bytes=0-9', 0, 9],
+    ['bytes=10-', 10, total - 1],
+    ['bytes=-5', total - 5, total - 1],
+    [`bytes=${total - 3}-${total + 100}`, total - 3, total - 1],
+  ] as const) {
+    const res = await http.get(url, { headers: { range: header } });
+    expect(res.status, header).toBe(206);
+    expect(res.headers.get('content-range'), header).toBe(`bytes ${start}-${end}/${total}`);
+    expect(res.headers.get('content-length')).toBe(String(end - start + 1));
+    expect(res.bytes!.equals(whole.subarray(start, end + 1)), header).toBe(true);
+  }
+  for (const header of ['bytes=0-1,5-9', `bytes=${total}-`, 'bytes=9-2', 'items=0-1', 'bytes=-0']) {
+    const res = await http.get(url, { headers: { range: header } });
+    expect(res.status, header).toBe(200);
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    expect(res.bytes!.equals(whole), header).toBe(true);
+  }
+}

@@ -3,6 +3,7 @@ import { image, movie } from '../../../test/support/media-files.js';
 import { networkDefinition } from '../../networks/registry.js';
 import { displayName, formatBytes, sniff, describeImage } from './inspect.js';
 import { mediaIssues } from './limits.js';
+import { parseRange } from './media.service.js';
 import type { MediaAsset } from './media.repository.js';
 
 const asset = (over: Partial<MediaAsset>): MediaAsset => ({
@@ -144,5 +145,28 @@ describe('what a file is, from its bytes', () => {
       formatBytes(1_400_000),
       formatBytes(16 * 1024 * 1024),
     ]).toEqual(['999 bytes', '1 kB', '1.4 MB', '16.8 MB']);
+  });
+});
+
+describe('byte ranges', () => {
+  it('reads one satisfiable range and ignores the rest', () => {
+    expect(parseRange('bytes=0-99', 1000)).toEqual({ start: 0, end: 99 });
+    expect(parseRange('bytes=900-', 1000)).toEqual({ start: 900, end: 999 });
+    expect(parseRange('bytes=-100', 1000)).toEqual({ start: 900, end: 999 });
+    expect(parseRange('bytes=-5000', 1000)).toEqual({ start: 0, end: 999 });
+    expect(parseRange('bytes=990-5000', 1000)).toEqual({ start: 990, end: 999 });
+    for (const header of [
+      undefined,
+      '',
+      'bytes=1000-',
+      'bytes=5-1',
+      'bytes=0-1,4-5',
+      'bytes=-0',
+      'bytes=-',
+      'lines=1-2',
+    ]) {
+      expect(parseRange(header, 1000), String(header)).toBeNull();
+    }
+    expect(parseRange('bytes=0-0', 0)).toBeNull();
   });
 });

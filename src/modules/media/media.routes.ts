@@ -61,18 +61,32 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
 const FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox; frame-ancestors 'self'";
 
 function fileReply(
-  file: { stream: Readable; size: number; contentType: string; filename: string },
+  file: {
+    stream: Readable;
+    size: number;
+    contentType: string;
+    filename: string;
+    range?: { start: number; end: number; total: number } | null;
+  },
   download: boolean,
+  rangeable: boolean,
 ) {
-  return new FileReply(Readable.toWeb(file.stream) as ReadableStream<Uint8Array>, {
-    'Content-Type': file.contentType,
-    'Content-Length': String(file.size),
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Disposition': disposition(download ? 'attachment' : 'inline', file.filename),
-    'Content-Security-Policy': FILE_CSP,
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Cache-Control': 'private, max-age=300',
-  });
+  const range = file.range;
+  return new FileReply(
+    Readable.toWeb(file.stream) as ReadableStream<Uint8Array>,
+    {
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.size),
+      ...(rangeable ? { 'Accept-Ranges': 'bytes' } : {}),
+      ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${range.total}` } : {}),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': disposition(download ? 'attachment' : 'inline', file.filename),
+      'Content-Security-Policy': FILE_CSP,
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'private, max-age=300',
+    },
+    range ? 206 : 200,
+  );
 }
 
 const tagList = z
@@ -256,14 +270,20 @@ export const mediaRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/workspaces/:workspaceId/media/:mediaId/file',
-    summary: 'The stored file, with its sniffed type (?download=1 to save it rather than show it)',
+    summary:
+      'The stored file, with its sniffed type (?download=1 to save it rather than show it); a single Range (bytes=…) answers 206 with that part',
     tag: 'media',
     auth: { kind: 'workspace', permission: 'media.read' },
     params: mediaParams,
     query: z.strictObject({ download: z.enum(['0', '1']).optional() }),
+    requestHeaders: true,
     response: { status: 200, file: { description: 'The file' } },
-    async handler({ access, params, query, services }) {
-      return fileReply(await services.media.open(access, params.mediaId, 'original'), query.download === '1');
+    async handler({ access, params, query, raw, services }) {
+      return fileReply(
+        await services.media.open(access, params.mediaId, 'original', raw?.header('range')),
+        query.download === '1',
+        true,
+      );
     },
   }),
   defineRoute({
@@ -275,7 +295,7 @@ export const mediaRoutes = [
     params: mediaParams,
     response: { status: 200, file: { description: 'The thumbnail (image/webp)' } },
     async handler({ access, params, services }) {
-      return fileReply(await services.media.open(access, params.mediaId, 'thumbnail'), false);
+      return fileReply(await services.media.open(access, params.mediaId, 'thumbnail'), false, false);
     },
   }),
 ];

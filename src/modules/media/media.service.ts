@@ -22,7 +22,7 @@ import {
 import { mediaIssues, type MediaIssue, type MediaUse } from './limits.js';
 import type { MediaAsset, MediaRepository } from './media.repository.js';
 import { Mp4DurationScanner } from './mp4.js';
-import { mediaKey, type Bytes, type MediaStorage, type MediaVariant } from './storage.js';
+import { mediaKey, type ByteRange, type Bytes, type MediaStorage, type MediaVariant } from './storage.js';
 
 export type { MediaAsset } from './media.repository.js';
 export type { MediaUse, MediaIssue } from './limits.js';
@@ -75,6 +75,23 @@ function checkAlt(alt: string | undefined): string | undefined {
   if ([...trimmed].length > ALT_MAX)
     throw invalid(`The alt text is longer than ${ALT_MAX} characters; shorten it.`);
   return trimmed;
+}
+
+/**
+ * One satisfiable byte range from a Range header (`bytes=0-99`, `bytes=100-`, `bytes=-500`); null for no
+ * header, several ranges or one that cannot be met, and the whole file is served (RFC 9110 §14.2 lets a
+ * server ignore Range).
+ */
+export function parseRange(header: string | undefined, total: number): ByteRange | null {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || total === 0 || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    return suffix === 0 ? null : { start: Math.max(0, total - suffix), end: total - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? total - 1 : Math.min(Number(m[2]), total - 1);
+  return start > end || start >= total ? null : { start, end };
 }
 
 /**
@@ -369,12 +386,24 @@ export class MediaService {
     await this.record(actor, access, 'media.deleted', id, { bytes: asset.bytes });
   }
 
-  /** The stored file (or its thumbnail) as a stream, for the authorized file routes. */
+  /**
+   * The stored file (or its thumbnail) as a stream, for the authorized file routes. An original may be
+   * read in part (`range`, from an HTTP Range header: players seek in videos); `range` in the answer says
+   * which part was given, null for the whole file.
+   */
   async open(
     access: WorkspaceAccess,
     id: string,
     variant: MediaVariant,
-  ): Promise<{ asset: MediaAsset; stream: Readable; size: number; contentType: string; filename: string }> {
+    rangeHeader?: string,
+  ): Promise<{
+    asset: MediaAsset;
+    stream: Readable;
+    size: number;
+    contentType: string;
+    filename: string;
+    range: (ByteRange & { total: number }) | null;
+  }> {
     const asset = await this.get(access, id);
     if (variant === 'thumbnail') {
       if (!asset.thumbnailKey)
@@ -384,10 +413,17 @@ export class MediaService {
         );
       const file = await this.deps.storage.open(asset.thumbnailKey);
       const base = asset.filename.replace(/\.[^.]*$/, '');
-      return { asset, ...file, contentType: 'image/webp', filename: `${base}-thumbnail.webp` };
+      return { asset, ...file, contentType: 'image/webp', filename: `${base}-thumbnail.webp`, range: null };
     }
-    const file = await this.deps.storage.open(asset.storageKey);
-    return { asset, ...file, contentType: asset.mimeType, filename: asset.filename };
+    const range = parseRange(rangeHeader, asset.bytes);
+    const file = await this.deps.storage.open(asset.storageKey, range ?? undefined);
+    return {
+      asset,
+      ...file,
+      contentType: asset.mimeType,
+      filename: asset.filename,
+      range: range && { ...range, total: asset.bytes },
+    };
   }
 
   /** Assets of this workspace by id, in the order asked; `invalid` naming the first that is not in the library. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomToken } from '../../core/ids.js';
-import { assertMediaKey, missingFile, type Bytes, type MediaStorage } from './storage.js';
+import { assertMediaKey, missingFile, type ByteRange, type Bytes, type MediaStorage } from './storage.js';
 
 /**
  * Media files in the data directory: `<root>/original/<uuid>` and `<root>/thumbnail/<uuid>`. A file is
@@ -37,10 +37,11 @@ export class FileMediaStorage implements MediaStorage {
     }
   }
 
-  async open(key: string): Promise<{ stream: Readable; size: number }> {
+  async open(key: string, range?: ByteRange): Promise<{ stream: Readable; size: number }> {
     const file = this.pathOf(key);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) throw missingFile();
+    if (range) return { stream: createReadStream(file, range), size: range.end - range.start + 1 };
     return { stream: createReadStream(file), size: info.size };
   }
 

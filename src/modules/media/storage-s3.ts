@@ -7,7 +7,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { assertMediaKey, missingFile, type Bytes, type MediaStorage } from './storage.js';
+import { assertMediaKey, missingFile, type ByteRange, type Bytes, type MediaStorage } from './storage.js';
 
 export interface S3Settings {
   endpoint?: string | undefined;
@@ -88,10 +88,14 @@ export class S3MediaStorage implements MediaStorage {
     }
   }
 
-  async open(key: string): Promise<{ stream: Readable; size: number }> {
+  async open(key: string, range?: ByteRange): Promise<{ stream: Readable; size: number }> {
     try {
       const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(key) }),
+        new GetObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.keyOf(key),
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
       );
       if (!res.Body) throw missingFile();
       return { stream: res.Body as Readable, size: Number(res.ContentLength ?? 0) };

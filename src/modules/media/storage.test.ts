@@ -101,6 +101,11 @@ describe.each(stores)('media storage in $name', ({ storage, stored }) => {
     for await (const c of opened.stream) parts.push(c as Buffer);
     expect(Buffer.concat(parts).toString()).toBe('hello media library');
     expect(stored()).toContain(key);
+    const part = await store.open(key, { start: 6, end: 10 });
+    expect(part.size).toBe(5);
+    const partChunks: Buffer[] = [];
+    for await (const c of part.stream) partChunks.push(c as Buffer);
+    expect(Buffer.concat(partChunks).toString()).toBe('media');
     await store.delete(key);
     expect(await store.exists(key)).toBe(false);
     expect(stored()).not.toContain(key);

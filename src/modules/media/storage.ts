@@ -10,6 +10,12 @@ import { isUuid } from '../../core/ids.js';
  */
 export type MediaVariant = 'original' | 'thumbnail';
 
+/** Bytes `start` to `end`, both included (as in an HTTP Range header). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /** A body to store: a stream of chunks, or chunks already in memory. */
 export type Bytes = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -20,8 +26,11 @@ export interface MediaStorage {
    * client went away) nothing is left under the key and the error is rethrown.
    */
   put(key: string, body: Bytes, info: { contentType: string }): Promise<void>;
-  /** The stored bytes as a stream; `not_found` when there is nothing under the key. */
-  open(key: string): Promise<{ stream: Readable; size: number }>;
+  /**
+   * The stored bytes as a stream (only `range`, inclusive, when given); `size` is what the stream holds.
+   * `not_found` when there is nothing under the key.
+   */
+  open(key: string, range?: ByteRange): Promise<{ stream: Readable; size: number }>;
   /** The stored bytes in memory (for publishing, which sends them in one request). */
   read(key: string): Promise<Buffer>;
   /** Removes the object; removing what is not there is not an error. */
