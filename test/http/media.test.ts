@@ -565,8 +565,9 @@ describe.each(TEST_TARGETS)('media library in an S3-compatible store on %s', (ta
   afterAll(async () => {
     await h.assertNothingLeaked();
     await h.close();
-    await s3.close();
+    if (!stopped) await s3.close();
   });
+  let stopped = false;
 
   it('uploads into the bucket, serves the file back, and deletes it from the bucket', async () => {
     const t = await h.tenant('s3');
@@ -596,6 +597,20 @@ describe.each(TEST_TARGETS)('media library in an S3-compatible store on %s', (ta
     });
     expect(tooBig.status).toBe(413);
     expect(objects()).toEqual([]);
+  });
+
+  it('says the store is unavailable when the bucket cannot be reached, and records nothing', async () => {
+    const t = await h.tenant('s3-down');
+    await s3.close();
+    stopped = true;
+    const res = await t.http.raw('POST', `/api/v1/workspaces/${t.workspaceId}/media?filename=late.png`, {
+      body: await image('png'),
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^Chorus could not store the file: the media store did not answer/,
+    );
+    expect((await t.http.get(`/api/v1/workspaces/${t.workspaceId}/media`)).body.assets).toEqual([]);
   });
 });
 

@@ -114,6 +114,19 @@ export class MediaService {
     },
   ) {}
 
+  /** A store that failed (disk full, bucket unreachable) is `unavailable`, logged with its cause. */
+  private storeFailure(error: unknown, what: string): AppError {
+    if (error instanceof AppError) return error;
+    this.deps.logger.error(
+      { err: (error as Error).message, store: this.deps.storage.kind },
+      `could not ${what}`,
+    );
+    return new AppError(
+      'unavailable',
+      `Chorus could not ${what}: the media store did not answer. Try again in a moment; if it keeps failing, an administrator should check the media storage settings (MEDIA_STORE).`,
+    );
+  }
+
   private tooLarge(): AppError {
     return new AppError(
       'payload_too_large',
@@ -196,7 +209,7 @@ export class MediaService {
     } catch (error) {
       await iterator.return?.().catch(() => undefined);
       if (overLimit) throw this.tooLarge();
-      throw error;
+      throw this.storeFailure(error, 'store the file');
     }
     const stored: string[] = [key];
     try {
@@ -416,7 +429,11 @@ export class MediaService {
       return { asset, ...file, contentType: 'image/webp', filename: `${base}-thumbnail.webp`, range: null };
     }
     const range = parseRange(rangeHeader, asset.bytes);
-    const file = await this.deps.storage.open(asset.storageKey, range ?? undefined);
+    const file = await this.deps.storage
+      .open(asset.storageKey, range ?? undefined)
+      .catch((error: unknown) => {
+        throw this.storeFailure(error, 'read the file');
+      });
     return {
       asset,
       ...file,
