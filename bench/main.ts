@@ -4,10 +4,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { calendar } from './calendar.js';
 import { publish } from './publish.js';
 import { startup } from './startup.js';
 
-const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>[]>> = { startup, publish };
+const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>[]>> = {
+  startup,
+  publish,
+  calendar,
+};
 
 async function main() {
   const [name, ...rest] = process.argv.slice(2);

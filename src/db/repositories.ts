@@ -18,6 +18,7 @@ import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
 import { PlannerRepository } from '../modules/planner/planner.repository.js';
 import { QueuesRepository } from '../modules/queues/queues.repository.js';
+import { FeedsRepository } from '../modules/feeds/feeds.repository.js';
 import { MediaRepository } from '../modules/media/media.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
@@ -41,6 +42,7 @@ export function repositories(db: Kysely<DB>) {
     notifications: new NotificationsRepository(db),
     planner: new PlannerRepository(db),
     queues: new QueuesRepository(db),
+    feeds: new FeedsRepository(db),
     media: new MediaRepository(db),
   };
 }

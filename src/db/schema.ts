@@ -386,6 +386,43 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface FeedsTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  title: Generated<string>;
+  site_url: string | null;
+  format: 'rss2' | 'rss1' | 'atom';
+  channel_ids: string[];
+  target: 'draft' | 'queue';
+  template: string;
+  active: Generated<boolean>;
+  owner_id: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  failure_count: Generated<number>;
+  next_poll_at: Timestamp;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface FeedItemsTable {
+  id: string;
+  feed_id: string;
+  item_key: string;
+  title: Generated<string>;
+  link: string | null;
+  published_at: Timestamp | null;
+  status: 'seen' | 'pending' | 'posted' | 'failed' | 'skipped';
+  post_id: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable;
   organizations: OrganizationsTable;
@@ -416,6 +453,8 @@ export interface DB {
   queue_slots: QueueSlotsTable;
   calendar_notes: CalendarNotesTable;
   calendar_feeds: CalendarFeedsTable;
+  feeds: FeedsTable;
+  feed_items: FeedItemsTable;
   media_assets: MediaAssetsTable;
   schema_migrations: SchemaMigrationsTable;
 }
@@ -451,5 +490,7 @@ export const DATA_TABLES = [
   'queue_slots',
   'calendar_notes',
   'calendar_feeds',
+  'feeds',
+  'feed_items',
   'media_assets',
 ] as const satisfies readonly (keyof DB)[];

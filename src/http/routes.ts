@@ -11,6 +11,7 @@ import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 import { plannerRoutes } from '../modules/planner/planner.routes.js';
 import { queueRoutes } from '../modules/queues/queues.routes.js';
+import { feedRoutes } from '../modules/feeds/feeds.routes.js';
 import { mediaRoutes } from '../modules/media/media.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
@@ -27,5 +28,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...notificationRoutes,
   ...plannerRoutes,
   ...queueRoutes,
+  ...feedRoutes,
   ...mediaRoutes,
 ];

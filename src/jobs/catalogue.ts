@@ -104,6 +104,21 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 600,
     retryLimit: 1,
   },
+  'feeds.schedule.v1': {
+    payload: z.object({}).strict(),
+    description: 'Every 5 minutes: queues a poll of every active feed that is due (see docs/feeds.md).',
+    cron: '*/5 * * * *',
+    expireInSeconds: 300,
+    retryLimit: 1,
+  },
+  'feeds.poll.v1': {
+    payload: z.object({ feedId: z.uuid() }).strict(),
+    description:
+      'Polls one feed (conditional GET) and makes a draft or queued post of each new item; a failure is recorded on the feed, which backs off.',
+    // One fetch of at most 15 seconds and at most 10 posts; the item records keep a re-run from posting twice.
+    expireInSeconds: 300,
+    retryLimit: 0,
+  },
 } as const satisfies Record<
   string,
   {

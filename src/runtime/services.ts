@@ -38,6 +38,8 @@ import { NotificationsService } from '../modules/notifications/notifications.ser
 import { ChannelNotices, DeliveryNotices } from '../modules/notifications/sources.js';
 import { notificationRetentionJob } from '../modules/notifications/jobs.js';
 import { allListeners } from '../modules/publishing/event-listeners.js';
+import { FeedsService } from '../modules/feeds/feeds.service.js';
+import { feedJobs } from '../modules/feeds/jobs.js';
 import { MediaService } from '../modules/media/media.service.js';
 import type { MediaStorage } from '../modules/media/storage.js';
 import { createMediaStorage } from '../modules/media/storage-config.js';
@@ -230,6 +232,18 @@ export function createServices(deps: {
       }),
     );
   };
+  const feeds = new FeedsService({
+    feeds: repos.feeds,
+    posts,
+    channels,
+    accessOf: (userId, workspaceId) => workspaces.accessOf(userId, workspaceId),
+    hasQueue: async (channelId) => ((await repos.queues.find(channelId))?.slots.length ?? 0) > 0,
+    jobs,
+    audit,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [
@@ -243,6 +257,7 @@ export function createServices(deps: {
     webhookRetentionJob(webhooks) as JobHandler,
     notificationRetentionJob(notifications) as JobHandler,
     evergreenJob(evergreen) as JobHandler,
+    ...(feedJobs(feeds) as JobHandler[]),
   ];
   return {
     audit,
@@ -263,6 +278,7 @@ export function createServices(deps: {
     deliveryEngine,
     webhooks,
     notifications,
+    feeds,
     jobs,
     users,
     organizations,

@@ -76,6 +76,7 @@ describe('onboarding in a real browser', () => {
       'Calendar',
       'Compose',
       'Media',
+      'Feeds',
       'Inbox',
       'Listening',
       'Analytics',

@@ -399,6 +399,29 @@ describe.each(TEST_TARGETS)('planner on %s', (target) => {
       'Weekly tip',
       'Weekly tip (B)',
     ]);
+    // Posts per local day (the workspace's zone, Berlin: 10:00 UTC is the same day), and pages.
+    expect(month.body.days).toEqual([
+      { day: '2027-03-10', count: 2 },
+      { day: '2027-03-12', count: 2 },
+    ]);
+    expect(month.body.nextCursor).toBeNull();
+    const page1 = await t.http.get(
+      t.w('/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&limit=3'),
+    );
+    expect(page1.body.entries).toHaveLength(3);
+    const page2 = await t.http.get(
+      t.w(
+        `/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&limit=3&cursor=${page1.body.nextCursor}`,
+      ),
+    );
+    expect(page2.body).toMatchObject({ nextCursor: null, days: [], notes: [] });
+    expect(
+      [...page1.body.entries, ...page2.body.entries].map((e: { deliveryId: string }) => e.deliveryId),
+    ).toEqual(month.body.entries.map((e: { deliveryId: string }) => e.deliveryId));
+    const tokyo = await t.http.get(
+      t.w('/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&timeZone=Pacific/Kiritimati'),
+    );
+    expect(tokyo.body.days.map((d: { day: string }) => d.day)).toEqual(['2027-03-11', '2027-03-13']);
     const filtered = await t.http.get(
       t.w(`/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&tag=launch&channelIds=${t.channel.b}`),
     );

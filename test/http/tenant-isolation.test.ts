@@ -30,6 +30,7 @@ type Ids = {
   noteId: string;
   /** Not B's feed secret: a feed address is its own credential, so the walk asks for one that is not. */
   calendarFeedFile: string;
+  feedId: string;
   mediaId: string;
 };
 
@@ -46,11 +47,13 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   categoryId: 'categoryId',
   noteId: 'noteId',
   file: 'calendarFeedFile',
+  feedId: 'feedId',
   mediaId: 'mediaId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
 let webhookCredential: { url: string; secret: string };
+let feedUrl: string;
 
 function sampleBody(route: RouteDefinition, b: Ids): unknown {
   const key = `${route.method.toUpperCase()} ${route.path}`;
@@ -112,6 +115,17 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       events: ['delivery.failed'],
       enabled: false,
     },
+    'POST /api/v1/workspaces/:workspaceId/feeds': {
+      url: `${feedUrl}?intruder`,
+      channelIds: [b.channelId],
+      target: 'draft',
+    },
+    'POST /api/v1/workspaces/:workspaceId/feeds/preview': { url: feedUrl, channelIds: [b.channelId] },
+    'PATCH /api/v1/workspaces/:workspaceId/feeds/:feedId': {
+      channelIds: [b.channelId],
+      template: 'Defaced {link}',
+      active: false,
+    },
     'POST /api/v1/notifications/read': { all: true, workspaceId: b.workspaceId },
     'POST /api/v1/workspaces/:workspaceId/media/import': { url: `${webhookCredential.url}.png` },
     'POST /api/v1/workspaces/:workspaceId/media/check': {
@@ -137,8 +151,15 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
 
   beforeAll(async () => {
     h = await createHarness(target, { mailer, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
-    receiver = await startReceiver((_req, res) => res.end('{}'));
+    receiver = await startReceiver((req, res) => {
+      if (!req.path.startsWith('/feed.xml')) return void res.end('{}');
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(
+        '<rss version="2.0"><channel><title>B news</title><item><title>One</title><link>https://b.example/1</link></item></channel></rss>',
+      );
+    });
     webhookCredential = { url: `${receiver.url}/hook`, secret: 'isolation-test-secret-000' };
+    feedUrl = `${receiver.url}/feed.xml`;
     a = await h.tenant('alpha');
     b = await h.tenant('beta');
     const bMember = await h.member(b.workspaceId, 'editor', 'beta-editor');
@@ -209,6 +230,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect((await b.http.post(`/api/v1/workspaces/${b.workspaceId}/calendar/feed`)).status).toBe(201);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toHaveLength(1);
+    const feed = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/feeds`, {
+      url: feedUrl,
+      channelIds: [channel.body.channel.id],
+      target: 'draft',
+    });
+    expect(feed.status, feed.text).toBe(201);
     const media = await b.http.raw('POST', `/api/v1/workspaces/${b.workspaceId}/media?filename=b.png&alt=B`, {
       body: await image('png'),
     });
@@ -229,6 +256,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       categoryId: category.body.category.id,
       noteId: note.body.note.id,
       calendarFeedFile: 'not-the-feed-secret-of-b-000000.ics',
+      feedId: feed.body.feed.id,
       mediaId: media.body.asset.id,
     };
   });
@@ -337,6 +365,16 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(calendar.body.notes).toMatchObject([{ id: bIds.noteId, title: 'B launch' }]);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toMatchObject([{ id: bIds.notificationId, readAt: null }]);
+    const feeds = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/feeds`);
+    expect(feeds.body.feeds).toMatchObject([
+      {
+        id: bIds.feedId,
+        url: feedUrl,
+        active: true,
+        channelIds: [bIds.channelId],
+        template: '{title}\n\n{link}',
+      },
+    ]);
     const media = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/media`);
     expect(media.body.assets).toMatchObject([{ id: bIds.mediaId, alt: 'B', tags: [] }]);
     expect((await b.http.get(media.body.assets[0].fileUrl)).status).toBe(200);

@@ -45,6 +45,13 @@ import type {
   UpdatePostInput,
   Workspace,
   WorkspaceList,
+  CreateFeedInput,
+  Feed,
+  FeedItem,
+  FeedPollOutcome,
+  FeedPreview,
+  FeedPreviewInput,
+  UpdateFeedInput,
   MediaAsset,
   MediaCheckResult,
   MediaPage,
@@ -412,6 +419,35 @@ export const api = {
 
   resumePublishing: (workspaceId: string, input: ResumeInput) =>
     request<{ released: number }>(`${ws(workspaceId)}/publishing/resume`, { method: 'POST', body: input }),
+
+  feeds: (workspaceId: string, signal?: AbortSignal) =>
+    request<{ feeds: Feed[] }>(`${ws(workspaceId)}/feeds`, { signal }),
+
+  createFeed: (workspaceId: string, input: CreateFeedInput) =>
+    request<{ feed: Feed; imported: FeedPollOutcome }>(`${ws(workspaceId)}/feeds`, {
+      method: 'POST',
+      body: input,
+    }),
+
+  previewFeed: (workspaceId: string, input: FeedPreviewInput) =>
+    request<FeedPreview>(`${ws(workspaceId)}/feeds/preview`, { method: 'POST', body: input }),
+
+  updateFeed: (workspaceId: string, feedId: string, input: UpdateFeedInput) =>
+    request<{ feed: Feed }>(`${ws(workspaceId)}/feeds/${seg(feedId)}`, { method: 'PATCH', body: input }),
+
+  deleteFeed: (workspaceId: string, feedId: string) =>
+    request<undefined>(`${ws(workspaceId)}/feeds/${seg(feedId)}`, { method: 'DELETE' }),
+
+  pollFeed: (workspaceId: string, feedId: string) =>
+    request<{ feed: Feed; outcome: FeedPollOutcome }>(`${ws(workspaceId)}/feeds/${seg(feedId)}/poll`, {
+      method: 'POST',
+    }),
+
+  feedItems: (workspaceId: string, feedId: string, signal?: AbortSignal) =>
+    request<{ items: FeedItem[] }>(`${ws(workspaceId)}/feeds/${seg(feedId)}/items`, {
+      query: { limit: 50 },
+      signal,
+    }),
 
   /** The media library, newest first, with search, tag and kind filters. */
   media: (workspaceId: string, query: MediaQuery, signal?: AbortSignal) =>

@@ -1,7 +1,7 @@
 import type { Me, PermissionId, Workspace } from './types.js';
 
 export type SectionId =
-  'calendar' | 'compose' | 'media' | 'inbox' | 'listening' | 'analytics' | 'campaigns' | 'settings';
+  'calendar' | 'compose' | 'media' | 'feeds' | 'inbox' | 'listening' | 'analytics' | 'campaigns' | 'settings';
 
 export interface Section {
   id: SectionId;
@@ -14,6 +14,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'calendar', label: 'Calendar', permission: 'posts.read' },
   { id: 'compose', label: 'Compose', permission: 'posts.write' },
   { id: 'media', label: 'Media', permission: 'media.read' },
+  { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
   { id: 'inbox', label: 'Inbox', permission: 'inbox.read' },
   { id: 'listening', label: 'Listening', permission: 'listening.read' },
   { id: 'analytics', label: 'Analytics', permission: 'analytics.read' },

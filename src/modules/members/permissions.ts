@@ -50,7 +50,7 @@ export const PERMISSIONS = {
   'posts.read': 'See posts, the calendar and queues.',
   'media.read': 'See the media library and open its files.',
   'media.manage': 'Upload, import, edit and delete media in the library.',
-  'posts.write': 'Create and edit posts and drafts.',
+  'posts.write': 'Create and edit posts and drafts, and manage the feeds that make them.',
   'posts.publish': 'Publish or schedule without approval.',
   'approvals.decide': 'Approve or reject posts.',
   'inbox.read': 'Read comments, mentions and messages.',

@@ -25,6 +25,9 @@ export interface CalendarNote {
   createdAt: Date;
 }
 
+/** Characters of a post's text a calendar entry carries. */
+export const EXCERPT = 280;
+
 /** One delivery on the calendar with what a person needs to recognise its post. */
 export interface CalendarEntry {
   deliveryId: string;
@@ -141,33 +144,11 @@ export class PlannerRepository {
 
   // --- calendar ------------------------------------------------------------------------------------
 
-  /** Deliveries due in [from, to), with their posts (deleted posts left out), in time order. */
-  async entries(
-    workspaceId: string,
-    from: Date,
-    to: Date,
-    f: CalendarFilter,
-    limit: number,
-  ): Promise<CalendarEntry[]> {
+  /** The deliveries due in [from, to) that pass the filter (deleted posts left out). */
+  private inRange(workspaceId: string, from: Date, to: Date, f: CalendarFilter) {
     let q = this.db
       .selectFrom('deliveries as d')
       .innerJoin('posts as p', 'p.id', 'd.post_id')
-      .innerJoin('post_variants as v', 'v.id', 'd.variant_id')
-      .select([
-        'd.id as deliveryId',
-        'd.post_id as postId',
-        'd.channel_id as channelId',
-        'd.due_at as dueAt',
-        'd.state',
-        'd.queued',
-        'd.remote_url as remoteUrl',
-        sql<string>`COALESCE(v.body, p.body)`.as('text'),
-        'p.title',
-        'p.tags',
-        'p.campaign',
-        'p.category_id as categoryId',
-        'p.created_by as createdBy',
-      ])
       .where('d.workspace_id', '=', workspaceId)
       .where('d.due_at', '>=', from)
       .where('d.due_at', '<', to)
@@ -179,7 +160,58 @@ export class PlannerRepository {
     if (f.campaign) q = q.where('p.campaign', '=', f.campaign);
     if (f.categoryId) q = q.where('p.category_id', '=', f.categoryId);
     if (f.authorId) q = q.where('p.created_by', '=', f.authorId);
+    return q;
+  }
+
+  /**
+   * One page of the range in time order, after `after` (the last entry of the previous page), with an
+   * excerpt of each text: a calendar shows a line per post, the post's page shows the rest.
+   */
+  async entries(
+    workspaceId: string,
+    from: Date,
+    to: Date,
+    f: CalendarFilter,
+    limit: number,
+    after?: { dueAt: Date; id: string },
+  ): Promise<CalendarEntry[]> {
+    let q = this.inRange(workspaceId, from, to, f)
+      .innerJoin('post_variants as v', 'v.id', 'd.variant_id')
+      .select([
+        'd.id as deliveryId',
+        'd.post_id as postId',
+        'd.channel_id as channelId',
+        'd.due_at as dueAt',
+        'd.state',
+        'd.queued',
+        'd.remote_url as remoteUrl',
+        sql<string>`left(COALESCE(v.body, p.body), ${EXCERPT})`.as('text'),
+        'p.title',
+        'p.tags',
+        'p.campaign',
+        'p.category_id as categoryId',
+        'p.created_by as createdBy',
+      ]);
+    if (after) q = q.where(sql<boolean>`(d.due_at, d.id) > (${after.dueAt}, ${after.id}::uuid)`);
     return q.orderBy('d.due_at').orderBy('d.id').limit(limit).execute();
+  }
+
+  /** How many deliveries of the range fall on each local day of `zone`. */
+  async dayCounts(
+    workspaceId: string,
+    from: Date,
+    to: Date,
+    f: CalendarFilter,
+    zone: string,
+  ): Promise<{ day: string; count: number }[]> {
+    const day = sql<string>`to_char(d.due_at AT TIME ZONE ${zone}, 'YYYY-MM-DD')`;
+    const rows = await this.inRange(workspaceId, from, to, f)
+      .select([day.as('day'), (eb) => eb.fn.countAll<string>().as('count')])
+      // By position: the same expression twice would be two parameters, which PostgreSQL cannot match.
+      .groupBy(sql`1`)
+      .orderBy(sql`1`)
+      .execute();
+    return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
   }
 
   // --- notes ---------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ const EntryDto = z.object({
   state: z.enum(STATES),
   queued: z.boolean(),
   url: z.string().nullable(),
-  text: z.string(),
+  text: z.string().describe('The first 280 characters'),
   title: z.string().nullable(),
   tags: z.array(z.string()),
   campaign: z.string().nullable(),
@@ -57,7 +57,7 @@ const toEntryDto = (e: CalendarEntry) => ({
   state: e.state,
   queued: e.queued,
   url: e.remoteUrl,
-  text: e.text.length > 500 ? `${e.text.slice(0, 499)}…` : e.text,
+  text: e.text,
   title: e.title,
   tags: e.tags,
   campaign: e.campaign,
@@ -158,7 +158,7 @@ export const plannerRoutes = [
     method: 'get',
     path: '/api/v1/workspaces/:workspaceId/calendar',
     summary:
-      'The calendar: deliveries due in [from, to) with their posts (filters: channels, states, tag, campaign, category, author), and calendar notes',
+      'The calendar: a page of the deliveries due in [from, to) with their posts, in time order; for the whole range, posts per local day and the calendar notes (filters: channels, states, tag, campaign, category, author)',
     tag: 'planner',
     auth: { kind: 'workspace', permission: 'posts.read' },
     params: workspaceParams,
@@ -171,15 +171,24 @@ export const plannerRoutes = [
       campaign: z.string().max(200).optional(),
       categoryId: z.uuid().optional(),
       authorId: z.uuid().optional(),
+      timeZone: z.string().max(100).optional().describe("Zone of the day counts; the workspace's by default"),
+      limit: z.coerce.number().int().min(1).max(2_000).default(500),
+      cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
     }),
     response: {
       status: 200,
-      schema: z.object({ entries: z.array(EntryDto), notes: z.array(NoteDto), truncated: z.boolean() }),
+      schema: z.object({
+        entries: z.array(EntryDto),
+        days: z.array(z.object({ day: z.string(), count: z.number().int() })),
+        notes: z.array(NoteDto),
+        timeZone: z.string(),
+        nextCursor: z.string().nullable(),
+      }),
     },
     async handler({ access, query, services }) {
       const result = await services.planner.calendar(
         access,
-        { from: new Date(query.from), to: new Date(query.to) },
+        { from: new Date(query.from), to: new Date(query.to), zone: query.timeZone },
         {
           channelIds: query.channelIds,
           states: query.states,
@@ -188,11 +197,14 @@ export const plannerRoutes = [
           categoryId: query.categoryId,
           authorId: query.authorId,
         },
+        { limit: query.limit, cursor: query.cursor },
       );
       return {
         entries: result.entries.map(toEntryDto),
+        days: result.days,
         notes: result.notes.map(toNoteDto),
-        truncated: result.truncated,
+        timeZone: result.timeZone,
+        nextCursor: result.nextCursor,
       };
     },
   }),

@@ -1,7 +1,9 @@
 import type { Clock } from '../../core/clock.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { newId, randomToken } from '../../core/ids.js';
+import { isValidTimeZone } from '../../core/wallclock.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess, WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -15,8 +17,6 @@ import type {
   PlannerRepository,
 } from './planner.repository.js';
 
-/** The most entries one calendar request returns; a month of a busy workspace fits many times over. */
-export const CALENDAR_LIMIT = 20_000;
 /** The widest range one calendar request may ask for. */
 const MAX_RANGE_DAYS = 62;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -125,24 +125,59 @@ export class PlannerService {
 
   // --- calendar ------------------------------------------------------------------------------------
 
+  /**
+   * A page of the calendar's range (in time order) and, for the whole range, how many posts fall on each
+   * local day of `zone` (the workspace's by default): a month view shows the counts and the first page.
+   */
   async calendar(
     access: WorkspaceAccess,
-    range: { from: Date; to: Date },
+    range: { from: Date; to: Date; zone?: string | undefined },
     filter: CalendarFilter,
-  ): Promise<{ entries: CalendarEntry[]; notes: CalendarNote[]; truncated: boolean }> {
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{
+    entries: CalendarEntry[];
+    days: { day: string; count: number }[];
+    notes: CalendarNote[];
+    nextCursor: string | null;
+    timeZone: string;
+  }> {
     if (range.to.getTime() <= range.from.getTime()) throw invalid('to must be after from.');
     if (range.to.getTime() - range.from.getTime() > MAX_RANGE_DAYS * 86_400_000)
       throw invalid(`The range is longer than ${MAX_RANGE_DAYS} days: ask for a month (or less) at a time.`);
-    const [entries, notes] = await Promise.all([
-      this.deps.repo.entries(access.workspace.id, range.from, range.to, filter, CALENDAR_LIMIT + 1),
-      // Notes are whole days; a day a zone away from the range's edge is still shown.
-      this.deps.repo.notes(
-        access.workspace.id,
-        new Date(range.from.getTime() - 86_400_000).toISOString().slice(0, 10),
-        new Date(range.to.getTime() + 86_400_000).toISOString().slice(0, 10),
+    const zone = range.zone ?? access.workspace.timezone;
+    if (!isValidTimeZone(zone))
+      throw invalid(`timeZone "${zone}" is not an IANA time zone, such as Europe/Berlin.`);
+    const after = page.cursor ? decodeCursor(page.cursor, 'entries') : undefined;
+    const ws = access.workspace.id;
+    const [entries, days, notes] = await Promise.all([
+      this.deps.repo.entries(
+        ws,
+        range.from,
+        range.to,
+        filter,
+        page.limit + 1,
+        after && { dueAt: after.createdAt, id: after.id },
       ),
+      after ? Promise.resolve([]) : this.deps.repo.dayCounts(ws, range.from, range.to, filter, zone),
+      // Notes are whole days; a day a zone away from the range's edge is still shown.
+      after
+        ? Promise.resolve([])
+        : this.deps.repo.notes(
+            ws,
+            new Date(range.from.getTime() - 86_400_000).toISOString().slice(0, 10),
+            new Date(range.to.getTime() + 86_400_000).toISOString().slice(0, 10),
+          ),
     ]);
-    return { entries: entries.slice(0, CALENDAR_LIMIT), notes, truncated: entries.length > CALENDAR_LIMIT };
+    const more = entries.length > page.limit;
+    const shown = entries.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      entries: shown,
+      days,
+      notes,
+      nextCursor: more && last ? encodeCursor(last.dueAt, last.deliveryId) : null,
+      timeZone: zone,
+    };
   }
 
   private checkNote(input: NoteInput): Required<Omit<NoteInput, 'body'>> & { body: string | null } {

@@ -338,6 +338,16 @@ export class PostsRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Holds a waiting delivery because its channel's queue is paused. */
+  async holdForQueue(id: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'paused', state_reason: QUEUE_PAUSED_REASON, queue_held: true, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'scheduled')
+      .execute();
+  }
+
   async cancelDeliveries(postId: string, channelIds: readonly string[], now: Date): Promise<void> {
     if (channelIds.length === 0) return;
     await this.db

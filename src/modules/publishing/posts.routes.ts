@@ -311,12 +311,31 @@ export const postRoutes = [
     tag: 'posts',
     auth: { kind: 'workspace', permission: 'posts.write' },
     params: deliveryParams,
-    body: FixedSchedule,
+    body: z
+      .strictObject({
+        at: z.string().min(1).optional().describe('"now", or an instant in ISO 8601 with its offset'),
+        local: z.string().min(1).optional().describe('Or a wall-clock time, e.g. 2027-03-28T09:30'),
+        timeZone: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe("IANA zone of local; the workspace's by default"),
+      })
+      .refine((b) => (b.at === undefined) !== (b.local === undefined), {
+        message: 'Give either at or local (with an optional timeZone).',
+      })
+      .refine((b) => b.local !== undefined || b.timeZone === undefined, {
+        message: 'timeZone goes with local.',
+        path: ['timeZone'],
+      }),
     response: { status: 200, schema: z.object({ delivery: DeliveryDto }) },
     async handler({ access, params, body, services, actor }) {
+      const schedule =
+        body.local !== undefined ? { local: body.local, timeZone: body.timeZone } : { at: body.at! };
       return {
         delivery: toDeliveryDto(
-          await services.posts.rescheduleDelivery(access, actor, params.deliveryId, body),
+          await services.posts.rescheduleDelivery(access, actor, params.deliveryId, schedule),
         ),
       };
     },

@@ -453,7 +453,8 @@ export class PostsService {
             [...REVIVABLE],
             place.queue !== undefined,
           );
-          if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: place.at, held: false });
+          if (moved.length > 0 && place.queue?.held) await repo.holdForQueue(existing.id, now);
+          else if (moved.length > 0) toEnqueue.push({ id: existing.id, dueAt: place.at, held: false });
         }
       }
       if (schedule?.timing.kind === 'queue') {

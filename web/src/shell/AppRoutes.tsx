@@ -2,6 +2,7 @@ import { NotFoundView } from '../pages/NotFoundPage.js';
 import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
 import { ComposePage } from '../posts/ComposePage.js';
+import { FeedsPage } from '../feeds/FeedsPage.js';
 import { MediaLibraryPage } from '../media/MediaLibraryPage.js';
 import { PostPage } from '../posts/PostPage.js';
 import { PostsPage } from '../posts/PostsPage.js';
@@ -100,6 +101,7 @@ function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: stri
 function SectionPage({ workspace, section }: { workspace: Workspace; section: Section }) {
   if (section.id === 'calendar') return <PostsPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'feeds') return <FeedsPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'media') return <MediaLibraryPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
 }
