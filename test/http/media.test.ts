@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { TEST_TOKEN } from '../../src/networks/telegram/test-support/contract-env.js';
 import { readMultipart, startBotApiStandIn } from '../../src/networks/telegram/test-support/stand-in.js';
+import { MediaRepository } from '../../src/modules/media/media.repository.js';
+import { MediaService } from '../../src/modules/media/media.service.js';
+import type { MediaStorage } from '../../src/modules/media/storage.js';
+import { FileMediaStorage } from '../../src/modules/media/storage-file.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { CapturingMailer, createHarness, type Harness } from '../support/harness.js';
 import { image, movie, noisyPng } from '../support/media-files.js';
@@ -527,6 +531,69 @@ describe.each(TEST_TARGETS)('media library on %s', (target) => {
     expect(post.deliveries[0].reason).toMatch(
       /Media 1 is no longer in the media library.*Nothing was sent to Telegram gone/,
     );
+  });
+
+  it('reads at most 8 files from the store at once for a batch, once per file in flight', async () => {
+    const other = await h.tenant('media-batch');
+    const originals: Buffer[] = [];
+    const uses: { assetId: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const bytes = await image('png', 20 + i, 20);
+      const r = await upload(bytes, `?filename=b${i}.png`, other.http, {}, other.workspaceId);
+      expect(r.status, r.text).toBe(201);
+      originals.push(bytes);
+      uses.push({ assetId: r.body.asset.id });
+    }
+    // The real store, watched: how many reads run at once, and how many there are per file.
+    const store = new FileMediaStorage(mediaDir);
+    let active = 0;
+    let most = 0;
+    const reads = new Map<string, number>();
+    const watched: MediaStorage = {
+      kind: 'file',
+      put: (k, b) => store.put(k, b),
+      open: (k, r) => store.open(k, r),
+      delete: (k) => store.delete(k),
+      exists: (k) => store.exists(k),
+      async read(key) {
+        active++;
+        most = Math.max(most, active);
+        reads.set(key, (reads.get(key) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 15));
+        try {
+          return await store.read(key);
+        } finally {
+          active--;
+        }
+      },
+    };
+    const service = new MediaService({
+      repo: new MediaRepository(h.database.db),
+      storage: watched,
+      audit: h.services.audit,
+      clock,
+      logger: h.services.logger,
+      maxBytes: MAX,
+      egress: { allowPrivate: true },
+      channel: () => Promise.reject(new Error('not used')),
+    });
+    // 20 deliveries, each sending all 12 files, starting at different files.
+    const loaded = await Promise.all(
+      Array.from({ length: 20 }, (_, d) =>
+        service.loadForPublish(other.workspaceId, [...uses.slice(d % 12), ...uses.slice(0, d % 12)]),
+      ),
+    );
+    expect(most).toBe(8);
+    for (const [d, items] of loaded.entries()) {
+      expect(items).toHaveLength(12);
+      items.forEach((item, i) => {
+        const original = originals[(i + d) % 12]!;
+        expect(Buffer.from(item.bytes).equals(original)).toBe(true);
+        expect(item.mimeType).toBe('image/png');
+      });
+    }
+    const total = [...reads.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThan(20 * 12);
   });
 
   it('imports from a URL through the egress guard: sniffed, limited, named after the path', async () => {

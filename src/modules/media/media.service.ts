@@ -27,6 +27,9 @@ import { mediaKey, type ByteRange, type Bytes, type MediaStorage, type MediaVari
 export type { MediaAsset } from './media.repository.js';
 export type { MediaUse, MediaIssue } from './limits.js';
 
+/** Media files read from the store at once for publishing (a worker's batch may hold hundreds). */
+const READS_AT_ONCE = 8;
+
 /** Alt text and tags as a person may set them. */
 export const ALT_MAX = 5000;
 export const TAG_MAX = 50;
@@ -541,7 +544,7 @@ export class MediaService {
           `Media ${i + 1} is no longer in the media library. Edit the post to choose it again, then retry.`,
         );
       }
-      const bytes = await this.deps.storage.read(asset.storageKey);
+      const bytes = await this.readShared(asset.storageKey);
       const alt = use.alt ?? asset.alt;
       items.push({
         mimeType: asset.mimeType,
@@ -550,6 +553,34 @@ export class MediaService {
       });
     }
     return items;
+  }
+
+  /** Reads in progress, by key: deliveries of one batch that send the same file share one read. */
+  private readonly reading = new Map<string, Promise<Buffer>>();
+  /** Store reads running now, and those waiting for a turn (at most READS_AT_ONCE run). */
+  private activeReads = 0;
+  private readonly waitingReads: (() => void)[] = [];
+
+  private readShared(key: string): Promise<Buffer> {
+    let read = this.reading.get(key);
+    if (!read) {
+      read = this.readLimited(key).finally(() => this.reading.delete(key));
+      this.reading.set(key, read);
+    }
+    return read;
+  }
+
+  private async readLimited(key: string): Promise<Buffer> {
+    // A finished read hands its turn straight to the next waiting one, so no more than READS_AT_ONCE run.
+    if (this.activeReads >= READS_AT_ONCE) await new Promise<void>((go) => this.waitingReads.push(go));
+    else this.activeReads++;
+    try {
+      return await this.deps.storage.read(key);
+    } finally {
+      const next = this.waitingReads.shift();
+      if (next) next();
+      else this.activeReads--;
+    }
   }
 
   private record(
