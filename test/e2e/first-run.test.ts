@@ -75,6 +75,8 @@ describe('onboarding in a real browser', () => {
     expect(await mainNavLinks(page)).toEqual([
       'Calendar',
       'Compose',
+      'Ideas',
+      'Queues',
       'Media',
       'Feeds',
       'Inbox',
@@ -119,6 +121,8 @@ describe('onboarding in a real browser', () => {
 
     expect(await mainNavLinks(phone)).toEqual([
       'Calendar',
+      'Ideas',
+      'Queues',
       'Media',
       'Listening',
       'Analytics',

@@ -88,6 +88,7 @@ describe('delivery status in a real browser', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => page.url()).toMatch(/\/w\/[0-9a-f-]{36}\/calendar$/);
+    await page.getByRole('button', { name: 'List' }).click();
     await expect.poll(() => page.getByText('No posts yet.').count()).toBe(1);
 
     // Connect the receiver as a signed webhook channel.
@@ -170,6 +171,7 @@ describe('delivery status in a real browser', () => {
 
     // The calendar lists the three posts, newest first, each with its channel's state.
     await nav(page, 'Calendar');
+    await page.getByRole('button', { name: 'List' }).click();
     const posts = page
       .getByRole('list', { name: 'Posts' })
       .getByRole('listitem')

@@ -1,7 +1,17 @@
 import type { Me, PermissionId, Workspace } from './types.js';
 
 export type SectionId =
-  'calendar' | 'compose' | 'media' | 'feeds' | 'inbox' | 'listening' | 'analytics' | 'campaigns' | 'settings';
+  | 'calendar'
+  | 'compose'
+  | 'ideas'
+  | 'queues'
+  | 'media'
+  | 'feeds'
+  | 'inbox'
+  | 'listening'
+  | 'analytics'
+  | 'campaigns'
+  | 'settings';
 
 export interface Section {
   id: SectionId;
@@ -13,6 +23,8 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { id: 'calendar', label: 'Calendar', permission: 'posts.read' },
   { id: 'compose', label: 'Compose', permission: 'posts.write' },
+  { id: 'ideas', label: 'Ideas', permission: 'posts.read' },
+  { id: 'queues', label: 'Queues', permission: 'posts.read' },
   { id: 'media', label: 'Media', permission: 'media.read' },
   { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
   { id: 'inbox', label: 'Inbox', permission: 'inbox.read' },

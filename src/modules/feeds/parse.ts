@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { collapse, decodeEntities, htmlToText, unwrapXml } from './text.js';

@@ -77,8 +77,8 @@ function PostItem({
   );
 }
 
-/** For now the calendar is a list of posts, newest first, with where each one stands on every channel. */
-export function PostsPage({ workspace }: { workspace: Workspace }) {
+/** Every post, newest first, with where each one stands on every channel (the calendar's list view). */
+export function PostsPage({ workspace, embedded = false }: { workspace: Workspace; embedded?: boolean }) {
   useDocumentTitle('Calendar', workspace.name);
   const [state, setState] = useState<DeliveryState | ''>('');
   const directory = useChannelDirectory(workspace);
@@ -134,7 +134,7 @@ export function PostsPage({ workspace }: { workspace: Workspace }) {
 
   return (
     <div className="stack">
-      <PageHeading>Calendar</PageHeading>
+      {embedded ? null : <PageHeading>Calendar</PageHeading>}
       <p className="lead">
         Every post in {workspace.name}, newest first, and where it stands on each channel. Times are in{' '}
         {workspace.timezone}.

@@ -2,10 +2,11 @@ import { NotFoundView } from '../pages/NotFoundPage.js';
 import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
 import { ComposePage } from '../posts/ComposePage.js';
-import { FeedsPage } from '../feeds/FeedsPage.js';
 import { MediaLibraryPage } from '../media/MediaLibraryPage.js';
+import { FeedsPage } from '../feeds/FeedsPage.js';
+import { IdeasPage } from '../planner/IdeasPage.js';
+import { QueuesPage } from '../planner/QueuesPage.js';
 import { PostPage } from '../posts/PostPage.js';
-import { PostsPage } from '../posts/PostsPage.js';
 import {
   can,
   defaultSettingsPage,
@@ -19,6 +20,7 @@ import { useSession } from '../session.js';
 import { SettingsLayout } from '../settings/SettingsLayout.js';
 import type { Section } from '../permissions.js';
 import type { Workspace } from '../types.js';
+import { CalendarPage } from '../calendar/CalendarPage.js';
 import { AppShell } from './AppShell.js';
 import { NoWorkspacePage } from './NoWorkspacePage.js';
 import { WorkspaceMissing } from './WorkspaceMissing.js';
@@ -99,9 +101,11 @@ function WorkspaceRoutes({ workspace, rest }: { workspace: Workspace; rest: stri
 }
 
 function SectionPage({ workspace, section }: { workspace: Workspace; section: Section }) {
-  if (section.id === 'calendar') return <PostsPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'calendar') return <CalendarPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
   if (section.id === 'feeds') return <FeedsPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'media') return <MediaLibraryPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'ideas') return <IdeasPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'queues') return <QueuesPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
 }
