@@ -45,6 +45,43 @@ describe('config', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(ConfigError);
   });
 
+  it('needs a bucket for the S3 media store, both S3 keys or neither, and never echoes the secret key', () => {
+    expect(loadConfig({}).MEDIA_STORE).toBe('file');
+    try {
+      loadConfig({
+        MEDIA_STORE: 's3',
+        S3_SECRET_ACCESS_KEY: 'very-secret-key-value',
+        S3_FORCE_PATH_STYLE: 'maybe',
+      });
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^S3_FORCE_PATH_STYLE="maybe": /m);
+      expect(problems).not.toContain('very-secret-key-value');
+    }
+    try {
+      loadConfig({ MEDIA_STORE: 's3', S3_SECRET_ACCESS_KEY: 'very-secret-key-value' });
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^S3_BUCKET: required when MEDIA_STORE=s3/m);
+      expect(problems).toMatch(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither/);
+      expect(problems).not.toContain('very-secret-key-value');
+    }
+    const s3 = loadConfig({
+      MEDIA_STORE: 's3',
+      S3_BUCKET: 'media',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'key',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect([s3.S3_REGION, s3.S3_FORCE_PATH_STYLE, s3.MEDIA_MAX_BYTES]).toEqual([
+      'us-east-1',
+      true,
+      104857600,
+    ]);
+  });
+
   it('documents every variable in the README table', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const key of Object.keys(CONFIG_DOCS)) expect(readme, key).toContain(`| \`${key}\``);

@@ -40,6 +40,14 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   EGRESS_ALLOW_PRIVATE: bool.default(false),
+  MEDIA_STORE: z.enum(['file', 's3']).default('file'),
+  MEDIA_MAX_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_BUCKET: z.string().min(3).max(255).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -79,6 +87,20 @@ export const CONFIG_DOCS: Record<keyof RawConfig, string> = {
   JOB_POLL_SECONDS: 'How often job workers poll for new jobs, in seconds. Default 2.',
   EGRESS_ALLOW_PRIVATE:
     'true lets Chorus fetch URLs on private, loopback and link-local addresses (an intranet server). Default false: such URLs are refused.',
+  MEDIA_STORE:
+    'Where media library files are kept: file (the data directory, CHORUS_DATA_DIR/media) or s3 (an S3-compatible store, see the S3_* variables). Default file.',
+  MEDIA_MAX_BYTES:
+    'Largest media file that can be uploaded or imported, in bytes. Default 104857600 (100 MiB).',
+  S3_ENDPOINT:
+    'With MEDIA_STORE=s3: the store’s address, e.g. https://minio.example.com:9000. Unset: AWS S3 in S3_REGION.',
+  S3_BUCKET: 'With MEDIA_STORE=s3: the bucket media files go to (required; it must exist).',
+  S3_REGION: 'With MEDIA_STORE=s3: the region. Default us-east-1.',
+  S3_ACCESS_KEY_ID:
+    'With MEDIA_STORE=s3: the access key id. Unset: the usual AWS credential sources (environment, instance role).',
+  S3_SECRET_ACCESS_KEY:
+    'With MEDIA_STORE=s3: the secret access key that goes with S3_ACCESS_KEY_ID. A secret: never logged or shown.',
+  S3_FORCE_PATH_STYLE:
+    'true addresses the bucket as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY (MinIO and most self-hosted stores need it). Default false.',
 };
 
 export class ConfigError extends Error {
@@ -102,7 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.join('.');
-      problems.push(`${key}=${JSON.stringify(input[key] ?? '')}: ${issue.message}`);
+      const shown = key === 'S3_SECRET_ACCESS_KEY' ? '(hidden)' : JSON.stringify(input[key] ?? '');
+      problems.push(`${key}=${shown}: ${issue.message}`);
     }
   }
   for (const key of Object.keys(env)) {
@@ -114,6 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(
       'CHORUS_SECRET_KEY: required when DATABASE_URL is set (processes sharing one database must share the key); generate one with `openssl rand -base64 32`',
     );
+  }
+  if (parsed.success && parsed.data.MEDIA_STORE === 's3' && !parsed.data.S3_BUCKET) {
+    problems.push('S3_BUCKET: required when MEDIA_STORE=s3 (the bucket media files go to)');
+  }
+  if (parsed.success && !parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const raw = parsed.data;

@@ -19,6 +19,7 @@ import { NotificationsRepository } from '../modules/notifications/notifications.
 import { PlannerRepository } from '../modules/planner/planner.repository.js';
 import { QueuesRepository } from '../modules/queues/queues.repository.js';
 import { FeedsRepository } from '../modules/feeds/feeds.repository.js';
+import { MediaRepository } from '../modules/media/media.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -42,6 +43,7 @@ export function repositories(db: Kysely<DB>) {
     planner: new PlannerRepository(db),
     queues: new QueuesRepository(db),
     feeds: new FeedsRepository(db),
+    media: new MediaRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

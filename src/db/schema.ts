@@ -246,6 +246,7 @@ export interface PostVariantsTable {
   body: string | null;
   thread: ColumnType<string[], string, string>;
   options: ColumnType<Record<string, unknown>, string, string>;
+  media: ColumnType<{ assetId: string; alt?: string }[], string | undefined, string>;
 }
 
 export type DeliveryState =
@@ -360,6 +361,26 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export interface MediaAssetsTable {
+  id: string;
+  workspace_id: string;
+  kind: 'image' | 'video';
+  mime_type: string;
+  byte_size: ColumnType<string | number | bigint, number, number>;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  filename: string;
+  alt_text: string;
+  tags: Json<string[]>;
+  storage_key: string;
+  thumbnail_key: string | null;
+  source_url: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   id: string;
   applied_at: Generated<Date>;
@@ -434,6 +455,7 @@ export interface DB {
   calendar_feeds: CalendarFeedsTable;
   feeds: FeedsTable;
   feed_items: FeedItemsTable;
+  media_assets: MediaAssetsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -470,4 +492,5 @@ export const DATA_TABLES = [
   'calendar_feeds',
   'feeds',
   'feed_items',
+  'media_assets',
 ] as const satisfies readonly (keyof DB)[];

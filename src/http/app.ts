@@ -12,7 +12,7 @@ import type { Services } from '../runtime/services.js';
 import { STATUS_BY_CODE, errorBody, internalError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
-import type { Principal, RouteDefinition } from './route.js';
+import { FileReply, type Principal, type RouteDefinition } from './route.js';
 import { ROUTES } from './routes.js';
 import { readStaticFile } from './static.js';
 
@@ -59,7 +59,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const started = performance.now();
     await next();
     c.header('X-Request-Id', requestId);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    // A file reply may bring a stricter policy of its own; it is kept.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.header(k, v);
     const seconds = (performance.now() - started) / 1000;
     const route = c.get('routePattern');
     metrics.observeRequest(c.req.method, route, c.res.status, seconds);
@@ -77,19 +78,28 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return fail(c, internalError(c.get('requestId')));
   });
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.MAX_BODY_BYTES,
-      onError: (c) =>
-        fail(
-          c as Context<Env>,
-          new AppError(
-            'payload_too_large',
-            `The request body is larger than ${config.MAX_BODY_BYTES} bytes. Send less data per request.`,
-          ),
+  // Routes that stream their body (uploads) enforce their own, larger limit while reading.
+  const streamed = routes
+    .filter((r) => r.rawBody)
+    .map((r) => ({
+      method: r.method.toUpperCase(),
+      pattern: new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`),
+    }));
+  const jsonBodyLimit = bodyLimit({
+    maxSize: config.MAX_BODY_BYTES,
+    onError: (c) =>
+      fail(
+        c as Context<Env>,
+        new AppError(
+          'payload_too_large',
+          `The request body is larger than ${config.MAX_BODY_BYTES} bytes. Send less data per request.`,
         ),
-    }),
+      ),
+  });
+  app.use('/api/*', (c, next) =>
+    streamed.some((s) => s.method === c.req.method && s.pattern.test(c.req.path))
+      ? next()
+      : jsonBodyLimit(c, next),
   );
 
   app.get('/healthz', (c) => {
@@ -243,6 +253,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
       }
       body = await parse(route.body, json, 'body');
     }
+    const raw =
+      route.rawBody || route.requestHeaders
+        ? {
+            body: route.rawBody ? (c.req.raw.body as AsyncIterable<Uint8Array> | null) : null,
+            header: (name: string) => c.req.header(name),
+          }
+        : null;
     const actor: Actor = {
       userId: principal?.userId ?? null,
       tokenId: principal?.kind === 'token' ? principal.tokenId : null,
@@ -258,6 +275,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       requestId: c.get('requestId'),
       principal: principal as Principal,
       access: access as never,
+      raw,
       session: {
         start: (s) =>
           setCookie(c, SESSION_COOKIE, s.token, {
@@ -270,6 +288,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
         clear: () => deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure }),
       },
     });
+    if (result instanceof FileReply) {
+      for (const [k, v] of Object.entries(result.headers)) c.header(k, v);
+      return c.body(result.body as ReadableStream<Uint8Array>, result.status);
+    }
     c.header('Cache-Control', 'no-store');
     // A route whose answer is not JSON (a calendar file) builds its own response.
     if (result instanceof Response) {

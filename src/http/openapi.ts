@@ -58,11 +58,23 @@ export function buildOpenApi(routes: readonly RouteDefinition[], version: string
             },
           }
         : {}),
+      ...(r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: r.rawBody.description,
+              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+          }
+        : {}),
       responses: {
         [String(r.response.status)]: {
-          description: 'Success',
+          description: r.response.file?.description ?? 'Success',
           ...(r.response.schema
             ? { content: { 'application/json': { schema: schemaOf(r.response.schema, 'output') } } }
+            : {}),
+          ...(r.response.file
+            ? { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
             : {}),
         },
         default: { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },

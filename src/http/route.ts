@@ -36,6 +36,11 @@ export interface RouteContext<P, Q, B, A extends RouteAuth> {
   requestId: string;
   principal: A extends { kind: 'public' } ? Principal | undefined : Principal;
   access: A extends { kind: 'workspace' } ? WorkspaceAccess : undefined;
+  /**
+   * Routes with `rawBody`: the request body as it arrives (never buffered or parsed); with `rawBody` or
+   * `requestHeaders`: the request's headers. Null for every other route.
+   */
+  raw: { body: AsyncIterable<Uint8Array> | null; header(name: string): string | undefined } | null;
   /** Browser session cookie control, for login/logout/setup/accept. */
   session: {
     start(session: { token: string; expiresAt: Date }): void;
@@ -57,9 +62,30 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The body is not JSON but a file streamed to the handler (`ctx.raw.body`), e.g. an upload of up to
+   * `maxBytes` (the handler enforces it while reading; the JSON body limit does not apply). Exclusive with
+   * `body`.
+   */
+  rawBody?: { description: string };
+  /** The handler reads request headers (`ctx.raw.header`), e.g. Range for a file. */
+  requestHeaders?: true;
   /** Successful status and response schema (for OpenAPI; tests check responses against it). */
-  response: { status: 200 | 201 | 204; schema?: z.ZodType };
+  response: { status: 200 | 201 | 204; schema?: z.ZodType; file?: { description: string } };
   handler(ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>): Promise<unknown>;
+}
+
+/**
+ * A handler's answer that is a file, not JSON: its bytes (a stream or in memory) and its own headers (type,
+ * disposition, a policy stricter than the app's). The app adds its usual headers only where these lack them.
+ */
+export class FileReply {
+  constructor(
+    readonly body: ReadableStream<Uint8Array> | Uint8Array,
+    readonly headers: Record<string, string>,
+    /** 206 for part of a file (a Range request). */
+    readonly status: 200 | 206 = 200,
+  ) {}
 }
 
 /** Identity function that keeps the route's types tied together. */

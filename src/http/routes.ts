@@ -12,6 +12,7 @@ import { notificationRoutes } from '../modules/notifications/notifications.route
 import { plannerRoutes } from '../modules/planner/planner.routes.js';
 import { queueRoutes } from '../modules/queues/queues.routes.js';
 import { feedRoutes } from '../modules/feeds/feeds.routes.js';
+import { mediaRoutes } from '../modules/media/media.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -28,4 +29,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...plannerRoutes,
   ...queueRoutes,
   ...feedRoutes,
+  ...mediaRoutes,
 ];

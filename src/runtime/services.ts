@@ -40,6 +40,9 @@ import { notificationRetentionJob } from '../modules/notifications/jobs.js';
 import { allListeners } from '../modules/publishing/event-listeners.js';
 import { FeedsService } from '../modules/feeds/feeds.service.js';
 import { feedJobs } from '../modules/feeds/jobs.js';
+import { MediaService } from '../modules/media/media.service.js';
+import type { MediaStorage } from '../modules/media/storage.js';
+import { createMediaStorage } from '../modules/media/storage-config.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -51,6 +54,8 @@ export function createServices(deps: {
   mailer?: Mailer;
   /** Test hook (the chaos run): called after a network answered, before the answer is recorded. */
   afterSend?: (deliveryId: string) => void;
+  /** Where media files go; by default the store MEDIA_STORE configures. */
+  mediaStorage?: MediaStorage;
 }) {
   const db: Kysely<DB> = deps.database.db;
   const repos = repositories(db);
@@ -140,6 +145,16 @@ export function createServices(deps: {
     post: (workspaceId, postId) => repos.posts.findPost(workspaceId, postId),
     channelName: async (channelId) => (await repos.channels.byId(channelId))?.name,
   });
+  const media = new MediaService({
+    repo: repos.media,
+    storage: deps.mediaStorage ?? createMediaStorage(config),
+    audit,
+    clock,
+    logger,
+    maxBytes: config.MEDIA_MAX_BYTES,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+    channel: (access, channelId) => channels.get(access, channelId),
+  });
   const enqueueDelivery = (deliveryId: string, at: Date) =>
     jobs.send('deliveries.publish.v1', { deliveryId }, { startAfter: at });
   const evergreen = new Evergreen({
@@ -152,6 +167,7 @@ export function createServices(deps: {
   });
   const deliveryEngine = new DeliveryEngine({
     repo: repos.deliveries,
+    media,
     channels,
     jobs,
     // The workspace hears about deliveries through its webhooks and the people concerned in the app;
@@ -168,6 +184,7 @@ export function createServices(deps: {
     categoryExists: async (workspaceId, id) => (await repos.planner.find(workspaceId, id)) !== undefined,
     channels,
     engine: deliveryEngine,
+    media,
     audit,
     clock,
     logger,
@@ -253,6 +270,7 @@ export function createServices(deps: {
     channels,
     channelSignIn,
     posts,
+    media,
     pauses,
     queues,
     planner,

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { migrate, openDatabase } from '../../src/db/database.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { backup, restore, RestoreError } from '../../src/db/backup.js';
+import { image } from '../support/media-files.js';
 import { repositories } from '../../src/db/repositories.js';
 import { Keyring } from '../../src/modules/vault/keyring.js';
 import { VaultService } from '../../src/modules/vault/vault.service.js';
@@ -130,6 +131,12 @@ describe.each(TEST_TARGETS.flatMap((from) => TEST_TARGETS.map((to) => [from, to]
           name: 'Main',
           reason: null,
         });
+        const media = await owner.http.raw(
+          'POST',
+          `/api/v1/workspaces/${owner.workspaceId}/media?filename=logo.png&tags=brand,blue`,
+          { body: await image('png', 30, 20) },
+        );
+        expect(media.status, media.text).toBe(201);
         const file = path.join(process.env.CHORUS_TEST_TMP!, `backup-${from}-${to}-${Date.now()}.jsonl.gz`);
         const written = await backup(h.database, file);
         expect(written.users).toBe(1);
@@ -165,6 +172,15 @@ describe.each(TEST_TARGETS.flatMap((from) => TEST_TARGETS.map((to) => [from, to]
         const [delivery] = await repos.webhooks.listDeliveries(endpoint!.id, { limit: 5 });
         expect(delivery).toMatchObject({ eventId, status: 'pending', attemptCount: 0 });
         expect(delivery?.payload).toMatchObject({ id: eventId, data: { name: 'Main', reason: null } });
+
+        // The library's records come back (its files are copied with the media folder or bucket).
+        expect(await repos.media.find(owner.workspaceId, media.body.asset.id)).toMatchObject({
+          filename: 'logo.png',
+          mimeType: 'image/png',
+          bytes: media.body.asset.bytes,
+          width: 30,
+          tags: ['brand', 'blue'],
+        });
 
         // Restoring again would duplicate everything: it is refused, and nothing changes.
         await expect(restore(target.database, file)).rejects.toBeInstanceOf(RestoreError);

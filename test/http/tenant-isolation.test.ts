@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../../src/http/route.js';
 import { PERMISSION_IDS } from '../../src/modules/members/permissions.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { startReceiver } from '../support/receiver.js';
+import { image } from '../support/media-files.js';
 import { CapturingMailer, createHarness, PASSWORD, type Harness } from '../support/harness.js';
 
 /**
@@ -30,6 +31,7 @@ type Ids = {
   /** Not B's feed secret: a feed address is its own credential, so the walk asks for one that is not. */
   calendarFeedFile: string;
   feedId: string;
+  mediaId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -46,6 +48,7 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   noteId: 'noteId',
   file: 'calendarFeedFile',
   feedId: 'feedId',
+  mediaId: 'mediaId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -124,6 +127,11 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       active: false,
     },
     'POST /api/v1/notifications/read': { all: true, workspaceId: b.workspaceId },
+    'POST /api/v1/workspaces/:workspaceId/media/import': { url: `${webhookCredential.url}.png` },
+    'POST /api/v1/workspaces/:workspaceId/media/check': {
+      channels: [{ channelId: b.channelId, media: [{ assetId: b.mediaId }] }],
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/media/:mediaId': { alt: 'Defaced', tags: ['intruder'] },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -228,6 +236,10 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       target: 'draft',
     });
     expect(feed.status, feed.text).toBe(201);
+    const media = await b.http.raw('POST', `/api/v1/workspaces/${b.workspaceId}/media?filename=b.png&alt=B`, {
+      body: await image('png'),
+    });
+    expect(media.status, media.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -245,6 +257,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       noteId: note.body.note.id,
       calendarFeedFile: 'not-the-feed-secret-of-b-000000.ics',
       feedId: feed.body.feed.id,
+      mediaId: media.body.asset.id,
     };
   });
 
@@ -362,5 +375,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
         template: '{title}\n\n{link}',
       },
     ]);
+    const media = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/media`);
+    expect(media.body.assets).toMatchObject([{ id: bIds.mediaId, alt: 'B', tags: [] }]);
+    expect((await b.http.get(media.body.assets[0].fileUrl)).status).toBe(200);
   });
 });

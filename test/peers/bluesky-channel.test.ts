@@ -4,6 +4,7 @@ import { startFaultProxy } from '../support/fault-proxy.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { createLogger } from '../../src/core/logger.js';
 import { JobEngine } from '../../src/jobs/engine.js';
+import { image } from '../support/media-files.js';
 
 /** A Bluesky channel connected through the API, publishing to a real local network with one login. */
 describe('a Bluesky channel on a real local network', () => {
@@ -110,6 +111,39 @@ describe('a Bluesky channel on a real local network', () => {
     ]);
     const texts = (await net.listPosts(carol.did)).map((r) => r.value.text);
     expect(texts.filter((x) => x === 'Answer lost on the way back')).toHaveLength(1);
+  });
+
+  it('sends a media library image with its alt text: the network stores exactly the uploaded bytes', async () => {
+    const t = await h.tenant('bsky-media');
+    const connected = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels`, {
+      network: 'bluesky',
+      credential: { service: proxy.url, identifier: `@${carol.handle}`, appPassword: carol.appPassword },
+    });
+    expect(connected.status, connected.text).toBe(201);
+    const bytes = await image('jpeg', 120, 80);
+    const uploaded = await t.http.raw(
+      'POST',
+      `/api/v1/workspaces/${t.workspaceId}/media?filename=harbour.jpg&alt=${encodeURIComponent('Boats in the harbour')}`,
+      { body: bytes },
+    );
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const created = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      body: 'From the library',
+      channels: [{ channelId: connected.body.channel.id, media: [{ assetId: uploaded.body.asset.id }] }],
+      schedule: { at: 'now' },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(await h.services.deliveryEngine.run(created.body.post.deliveries[0].id)).toBe('published');
+    const record = (await net.listPosts(carol.did)).find((r) => r.value.text === 'From the library')!;
+    const embedded = record.value.embed.images[0];
+    expect(embedded.alt).toBe('Boats in the harbour');
+    expect(embedded.image.mimeType).toBe('image/jpeg');
+    const cid = embedded.image.ref.$link ?? String(embedded.image.ref);
+    const blob = await fetch(
+      `${net.pdsUrl}/xrpc/com.atproto.sync.getBlob?did=${encodeURIComponent(carol.did)}&cid=${cid}`,
+    );
+    expect(blob.status).toBe(200);
+    expect(Buffer.from(await blob.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it('publishes a scheduled post through the real job engine on time', async () => {

@@ -20,6 +20,8 @@ export interface TestResponse<T = any> {
   status: number;
   body: T;
   text: string;
+  /** The body's exact bytes (files). */
+  bytes?: Buffer;
   headers: Headers;
 }
 
@@ -133,7 +135,7 @@ export async function createHarness(
     async function request<T = any>(
       method: string,
       url: string,
-      init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+      init: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> } = {},
     ): Promise<TestResponse<T>> {
       const headers: Record<string, string> = { ...init.headers };
       if (cookie) headers.cookie = cookie;
@@ -144,7 +146,11 @@ export async function createHarness(
         body = JSON.stringify(init.json);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await app.request(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await app.request(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: body as BodyInit } : {}),
+      });
       const setCookie = res.headers.get('set-cookie');
       if (setCookie) {
         const value = /chorus_session=([^;]*)/.exec(setCookie)?.[1];
@@ -153,7 +159,8 @@ export async function createHarness(
           secrets.add(value);
         } else if (/chorus_session=;|Max-Age=0/.test(setCookie)) cookie = undefined;
       }
-      const text = await res.text();
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text = bytes.toString('utf8');
       scan(text, `${method} ${url}`);
       let parsed: unknown = text;
       try {
@@ -168,7 +175,7 @@ export async function createHarness(
         typeof parsed.csrfToken === 'string'
       )
         csrf = parsed.csrfToken;
-      return { status: res.status, body: parsed as T, text, headers: res.headers };
+      return { status: res.status, body: parsed as T, text, bytes, headers: res.headers };
     }
     return {
       get: <T = any>(url: string, init?: { headers?: Record<string, string> }) =>

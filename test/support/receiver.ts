@@ -6,6 +6,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's exact bytes (binary uploads). */
+  raw: Buffer;
 }
 
 /**
@@ -17,10 +19,12 @@ export async function startReceiver(handle: (req: ReceivedRequest, res: ServerRe
   let failure: 'rate_limited' | 'server_error' | 'hang' | undefined;
   const hanging: ServerResponse[] = [];
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
+      const r = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, raw };
       requests.push(r);
       const f = failure;
       failure = undefined;

@@ -61,6 +61,12 @@ import type {
   PlanPostInput,
   QueueAction,
   SaveQueueInput,
+  MediaAsset,
+  MediaCheckResult,
+  MediaPage,
+  MediaQuery,
+  MediaUpdate,
+  MediaUse,
 } from './types.js';
 
 /** An error answer from the API (or a failure to reach it), carrying the server's code and message. */
@@ -505,4 +511,104 @@ export const api = {
     request<{ queue: ChannelQueue }>(`${ws(workspaceId)}/channels/${seg(channelId)}/queue/${action}`, {
       method: 'POST',
     }),
+
+  /** The media library, newest first, with search, tag and kind filters. */
+  media: (workspaceId: string, query: MediaQuery, signal?: AbortSignal) =>
+    request<MediaPage>(`${ws(workspaceId)}/media`, {
+      query: {
+        q: query.q,
+        tag: query.tag,
+        kind: query.kind,
+        limit: query.limit ?? 48,
+        before: query.before,
+      },
+      signal,
+    }),
+
+  mediaAsset: (workspaceId: string, assetId: string, signal?: AbortSignal) =>
+    request<{ asset: MediaAsset }>(`${ws(workspaceId)}/media/${seg(assetId)}`, { signal }),
+
+  uploadMedia: (
+    workspaceId: string,
+    file: File,
+    options: { alt?: string; tags?: string[]; onProgress?: (fraction: number) => void; signal?: AbortSignal },
+  ) => uploadFile(`${ws(workspaceId)}/media`, file, options),
+
+  importMedia: (workspaceId: string, input: { url: string; alt?: string; tags?: string[] }) =>
+    request<{ asset: MediaAsset }>(`${ws(workspaceId)}/media/import`, { method: 'POST', body: input }),
+
+  updateMedia: (workspaceId: string, assetId: string, input: MediaUpdate) =>
+    request<{ asset: MediaAsset }>(`${ws(workspaceId)}/media/${seg(assetId)}`, {
+      method: 'PATCH',
+      body: input,
+    }),
+
+  deleteMedia: (workspaceId: string, assetId: string) =>
+    request<undefined>(`${ws(workspaceId)}/media/${seg(assetId)}`, { method: 'DELETE' }),
+
+  /** Checks media against channels' limits without saving (what the composer shows live). */
+  checkMedia: (
+    workspaceId: string,
+    channels: { channelId: string; media: MediaUse[] }[],
+    signal?: AbortSignal,
+  ) =>
+    request<MediaCheckResult>(`${ws(workspaceId)}/media/check`, {
+      method: 'POST',
+      body: { channels },
+      signal,
+    }),
 };
+
+/**
+ * Uploads a file as the raw request body (the server sniffs its content), reporting progress as a fraction
+ * from 0 to 1. XMLHttpRequest, because fetch cannot report upload progress.
+ */
+function uploadFile(
+  url: string,
+  file: File,
+  options: { alt?: string; tags?: string[]; onProgress?: (fraction: number) => void; signal?: AbortSignal },
+): Promise<{ asset: MediaAsset }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(
+      'POST',
+      buildUrl(url, {
+        filename: file.name,
+        alt: options.alt,
+        tags: options.tags && options.tags.length > 0 ? options.tags.join(',') : undefined,
+      }),
+    );
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.withCredentials = true;
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const data = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        options.onProgress?.(1);
+        resolve(data as { asset: MediaAsset });
+        return;
+      }
+      if (xhr.status === 401) unauthenticatedHandler?.();
+      reject(
+        isErrorBody(data)
+          ? new ApiError(xhr.status, data.error.code, data.error.message, data.error.details)
+          : new ApiError(xhr.status, 'http_error', `The server answered ${String(xhr.status)}.`),
+      );
+    };
+    xhr.onerror = () =>
+      reject(
+        new ApiError(
+          0,
+          'network_error',
+          'The upload did not reach the Chorus server. Check your connection and try again.',
+        ),
+      );
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}

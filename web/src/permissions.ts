@@ -5,6 +5,7 @@ export type SectionId =
   | 'compose'
   | 'ideas'
   | 'queues'
+  | 'media'
   | 'feeds'
   | 'inbox'
   | 'listening'
@@ -24,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'compose', label: 'Compose', permission: 'posts.write' },
   { id: 'ideas', label: 'Ideas', permission: 'posts.read' },
   { id: 'queues', label: 'Queues', permission: 'posts.read' },
+  { id: 'media', label: 'Media', permission: 'media.read' },
   { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
   { id: 'inbox', label: 'Inbox', permission: 'inbox.read' },
   { id: 'listening', label: 'Listening', permission: 'listening.read' },

@@ -360,6 +360,8 @@ export interface PostChannel {
   body: string | null;
   thread: string[];
   options: Record<string, unknown>;
+  /** Library media this channel sends, in order (absent from servers without a media library). */
+  media?: MediaUse[];
 }
 
 export interface Post {
@@ -385,6 +387,7 @@ export type PostSchedule = { at: string } | { local: string; timeZone?: string }
 export interface PostChannelInput {
   channelId: string;
   body?: string;
+  media?: MediaUse[];
 }
 
 export interface CreatePostInput {
@@ -643,3 +646,62 @@ export interface SaveQueueInput {
 }
 
 export type QueueAction = 'recalculate' | 'shuffle' | 'pause' | 'resume';
+
+/** A file in the workspace's media library. */
+export interface MediaAsset {
+  id: string;
+  kind: 'image' | 'video';
+  /** Decided from the file's content. */
+  mimeType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  /** The name it was uploaded under (display only). */
+  filename: string;
+  alt: string;
+  tags: string[];
+  sourceUrl: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Authorized URLs (the session cookie is enough). */
+  fileUrl: string;
+  thumbnailUrl: string | null;
+}
+
+export interface MediaPage {
+  assets: MediaAsset[];
+  nextCursor: string | null;
+  /** Every tag in the workspace's library, with how many assets carry it. */
+  tags: { tag: string; count: number }[];
+}
+
+export interface MediaQuery {
+  q?: string;
+  tag?: string;
+  kind?: 'image' | 'video' | '';
+  limit?: number;
+  before?: string | null;
+}
+
+/** One use of a library asset in a post; `alt` overrides the asset's alt text for this use. */
+export interface MediaUse {
+  assetId: string;
+  alt?: string;
+}
+
+export interface MediaUpdate {
+  alt?: string;
+  tags?: string[];
+  filename?: string;
+}
+
+export interface MediaCheckResult {
+  ok: boolean;
+  channels: {
+    channelId: string;
+    channel: string;
+    issues: { index: number | null; assetId: string | null; message: string }[];
+  }[];
+}

@@ -7,6 +7,7 @@ import {
   type Delivery,
   type DeliveryRow,
   type DeliveryState,
+  type MediaUse,
 } from './publishing.rows.js';
 
 /** What a claim reads besides the delivery: the content to send and the attempt it recorded. */
@@ -15,6 +16,7 @@ interface ClaimedContent {
   text: string;
   thread: string[];
   options: Record<string, unknown>;
+  media: MediaUse[];
 }
 
 /** The engine's side of deliveries: the claim into `sending`, every exit from it, settling and the sweeper. */
@@ -68,7 +70,7 @@ export class DeliveriesRepository {
       ),
       -- Each claimed delivery with what to send; read once, so no step joins two row sets again.
       content AS (
-        SELECT c.*, COALESCE(v.body, p.body) AS text, v.thread, v.options
+        SELECT c.*, COALESCE(v.body, p.body) AS text, v.thread, v.options, v.media
         FROM claimed AS c
         JOIN post_variants AS v ON v.id = c.variant_id
         JOIN posts AS p ON p.id = v.post_id
@@ -82,12 +84,15 @@ export class DeliveriesRepository {
             'text', c.text, 'threadParts', jsonb_array_length(c.thread), 'idempotencyKey', c.idempotency_key)
         FROM content AS c
       )
-      SELECT ${columns}, c.attempt_id, c.text, c.thread, c.options FROM content AS c`.execute(this.db);
+      SELECT ${columns}, c.attempt_id, c.text, c.thread, c.options, c.media FROM content AS c`.execute(
+      this.db,
+    );
     return rows.map((row) => ({
       delivery: toDelivery(row),
       text: row.text,
       thread: row.thread,
       options: row.options,
+      media: row.media,
       attemptId: row.attempt_id,
     }));
   }

@@ -3,13 +3,19 @@ import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { JobSender } from '../../jobs/queue.js';
-import type { NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
+import type { MediaItem, NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
 import { NetworkError } from '../../networks/errors.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import { ChannelBudgets } from './budgets.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
-import type { ClaimedDelivery, Delivery } from './publishing.rows.js';
+import type { ClaimedDelivery, Delivery, MediaUse } from './publishing.rows.js';
+
+/** Where the engine reads the bytes of a delivery's media (the media library). */
+export interface MediaLoader {
+  /** The items in order; `not_found` when an asset left the library, anything else is a storage failure. */
+  loadForPublish(workspaceId: string, uses: readonly MediaUse[]): Promise<MediaItem[]>;
+}
 
 /** What the engine reports, in the shapes outbound webhooks publish (docs/webhooks.md). */
 interface DeliveryRef {
@@ -79,6 +85,7 @@ export class DeliveryEngine {
       channels: ChannelsService;
       jobs: JobSender;
       events: PublishingEvents;
+      media?: MediaLoader;
       clock: Clock;
       logger: Logger;
       /** Test hook: runs after the network answered and before the answer is recorded. */
@@ -95,10 +102,16 @@ export class DeliveryEngine {
     return this.deps.jobs.send('deliveries.publish.v1', { deliveryId }, { startAfter: at });
   }
 
-  private request(claimed: ClaimedDelivery): PublishRequest {
+  /** The request for a claimed delivery; media bytes are read from the store only when it has media. */
+  private async request(claimed: ClaimedDelivery): Promise<PublishRequest> {
+    const media =
+      claimed.media.length > 0 && this.deps.media
+        ? await this.deps.media.loadForPublish(claimed.delivery.workspaceId, claimed.media)
+        : [];
     return {
       idempotencyKey: claimed.delivery.idempotencyKey,
       text: claimed.text,
+      ...(media.length > 0 ? { media } : {}),
       ...(claimed.thread.length > 0 ? { thread: claimed.thread } : {}),
       ...(Object.keys(claimed.options).length > 0 ? { options: claimed.options } : {}),
     };
@@ -213,9 +226,15 @@ export class DeliveryEngine {
       });
       return 'failed';
     }
+    let request: PublishRequest;
+    try {
+      request = await this.request(claimed);
+    } catch (error) {
+      return this.onMediaFailure(claimed, channel, error);
+    }
     let result: PublishResult;
     try {
-      result = await adapter.publisher.publish(this.request(claimed));
+      result = await adapter.publisher.publish(request);
     } catch (error) {
       return this.onFailure(claimed, channel, error);
     }
@@ -300,6 +319,42 @@ export class DeliveryEngine {
         return 'retry';
       }
     }
+  }
+
+  /**
+   * Nothing was sent: an asset left the library (the post cannot go out as written: failed, a person
+   * edits it), or the media store failed (tried again later, like a network's transient failure).
+   */
+  private async onMediaFailure(
+    claimed: ClaimedDelivery,
+    channel: Channel,
+    error: unknown,
+  ): Promise<RunOutcome> {
+    const message = (error as Error).message;
+    if (error instanceof AppError && error.code === 'not_found') {
+      await this.finish(claimed, {
+        state: 'failed',
+        attemptOutcome: 'failed',
+        reason: `${message} Nothing was sent to ${channel.name}.`,
+        errorKind: 'invalid_content',
+        errorMessage: message,
+      });
+      await this.emit(claimed.delivery, channel.network, 'delivery.failed', {
+        error: { kind: 'invalid_content', message },
+        failedAt: this.now().toISOString(),
+      });
+      return 'failed';
+    }
+    this.deps.logger.warn({ err: message, deliveryId: claimed.delivery.id }, 'could not read media');
+    return this.onFailure(
+      claimed,
+      channel,
+      new NetworkError(
+        channel.network,
+        'transient',
+        `Chorus could not read the post's media from storage (${message}).`,
+      ),
+    );
   }
 
   private async unconfirmed(claimed: ClaimedDelivery, message: string): Promise<RunOutcome> {

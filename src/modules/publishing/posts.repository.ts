@@ -185,12 +185,14 @@ export class PostsRepository {
         body: v.body,
         thread: JSON.stringify(v.thread),
         options: JSON.stringify(v.options),
+        media: JSON.stringify(v.media),
       })
       .onConflict((oc) =>
         oc.columns(['post_id', 'channel_id']).doUpdateSet({
           body: v.body,
           thread: JSON.stringify(v.thread),
           options: JSON.stringify(v.options),
+          media: JSON.stringify(v.media),
         }),
       )
       .returning('id')
@@ -212,6 +214,7 @@ export class PostsRepository {
       body: r.body,
       thread: r.thread,
       options: r.options,
+      media: r.media,
     }));
   }
 

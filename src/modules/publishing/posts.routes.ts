@@ -105,6 +105,7 @@ const PostDto = z.object({
       body: z.string().nullable(),
       thread: z.array(z.string()),
       options: z.record(z.string(), z.unknown()),
+      media: z.array(z.object({ assetId: z.uuid(), alt: z.string().optional() })),
     }),
   ),
   deliveries: z.array(DeliveryDto),
@@ -147,6 +148,7 @@ const toPostDto = (view: PostView) => ({
     body: v.body,
     thread: v.thread,
     options: v.options,
+    media: v.media.map((m) => ({ assetId: m.assetId, ...(m.alt !== undefined ? { alt: m.alt } : {}) })),
   })),
   deliveries: view.deliveries.map((d) => toDeliveryDto(d, view.channels)),
   ...(view.attempts ? { attempts: view.attempts.map(toAttemptDto) } : {}),
@@ -179,6 +181,15 @@ const ChannelInput = z.strictObject({
   body: z.string().max(100_000).optional(),
   thread: z.array(z.string().max(100_000)).max(50).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
+  media: z
+    .array(
+      z.strictObject({
+        assetId: z.uuid().describe('A media library asset of this workspace'),
+        alt: z.string().max(10_000).optional().describe("Alt text for this use; the asset's own when absent"),
+      }),
+    )
+    .max(20)
+    .optional(),
 });
 const postParams = z.strictObject({ workspaceId: z.uuid(), postId: z.uuid() });
 const deliveryParams = z.strictObject({ workspaceId: z.uuid(), deliveryId: z.uuid() });

@@ -11,7 +11,15 @@ import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import type { Attempt, Delivery, DeliveryState, Post, PostKind, Variant } from './publishing.rows.js';
+import type {
+  Attempt,
+  Delivery,
+  DeliveryState,
+  MediaUse,
+  Post,
+  PostKind,
+  Variant,
+} from './publishing.rows.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
 import type { PlanningFields, PostListQuery, PostsRepository } from './posts.repository.js';
 
@@ -24,6 +32,10 @@ function saveVariant(repo: PostsRepository, postId: string, c: ChannelInput): Pr
     body: c.body ?? null,
     thread: c.thread ?? [],
     options: c.options ?? {},
+    media: (c.media ?? []).map((m) => ({
+      assetId: m.assetId,
+      ...(m.alt !== undefined ? { alt: m.alt } : {}),
+    })),
   });
 }
 
@@ -52,6 +64,9 @@ async function newDelivery(
   });
   return { id, dueAt, held: queue?.held ?? false };
 }
+
+/** A stand-in for a media item when only its presence matters. */
+const NO_BYTES = { mimeType: '', bytes: new Uint8Array(0) };
 
 const earliest = (list: readonly { dueAt: Date }[]): Date =>
   new Date(Math.min(...list.map((d) => d.dueAt.getTime())));
@@ -84,6 +99,17 @@ export interface ChannelInput {
   body?: string | undefined;
   thread?: string[] | undefined;
   options?: Record<string, unknown> | undefined;
+  /** Media library assets for this channel, in order, with alt text for this use (the asset's if absent). */
+  media?: MediaUse[] | undefined;
+}
+
+/** What posts need of the media library: assets exist in the workspace, and fit the networks when scheduled. */
+export interface PostMedia {
+  assertUsable(
+    access: WorkspaceAccess,
+    variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
+    scheduled: boolean,
+  ): Promise<void>;
 }
 
 export interface PostInput {
@@ -137,6 +163,7 @@ export class PostsService {
       categoryExists(workspaceId: string, categoryId: string): Promise<boolean>;
       channels: ChannelsService;
       engine: DeliveryEngine;
+      media?: PostMedia;
       audit: AuditService;
       clock: Clock;
       logger: Logger;
@@ -232,7 +259,9 @@ export class PostsService {
       for (const issue of validateAgainstLimits(limits, {
         text: input.body ?? body,
         ...(input.thread ? { thread: input.thread } : {}),
-      })) {
+        // Media counts as content here; the media library checks it against the network (checkMedia).
+        ...(input.media?.length ? { media: input.media.map(() => NO_BYTES) } : {}),
+      }).filter((i) => i.field !== 'media')) {
         issues.push({ channelId: channel.id, channel: channel.name, message: issue.message });
       }
     }
@@ -244,6 +273,22 @@ export class PostsService {
         { issues },
       );
     }
+  }
+
+  /** Every asset must be in the workspace's library; a scheduled post's must fit each network too. */
+  private async checkMedia(
+    access: WorkspaceAccess,
+    inputs: ChannelInput[],
+    channels: Map<string, Channel>,
+    scheduled: boolean,
+  ): Promise<void> {
+    if (!inputs.some((c) => (c.media?.length ?? 0) > 0)) return;
+    if (!this.deps.media) throw invalid('This Chorus has no media library; remove the media.');
+    await this.deps.media.assertUsable(
+      access,
+      inputs.map((c) => ({ channel: channels.get(c.channelId)!, media: c.media ?? [] })),
+      scheduled,
+    );
   }
 
   async create(access: WorkspaceAccess, actor: Actor, input: PostInput): Promise<PostView> {
@@ -258,6 +303,7 @@ export class PostsService {
     if (kind === 'post') this.checkLimits(input.body, input.channels, channels);
     const planning = await this.planning(access, input);
     const schedule = input.schedule ? this.resolveSchedule(access, input.schedule) : null;
+    await this.checkMedia(access, input.channels, channels, schedule !== null);
     const now = this.deps.clock.now();
     const postId = newId();
     const created = await this.deps.transaction(async (repo, slots) => {
@@ -340,6 +386,7 @@ export class PostsService {
         body: v.body ?? undefined,
         thread: v.thread,
         options: v.options,
+        media: v.media,
       }));
     if (kind === 'post' && inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
     const channels = await this.channelsOf(access, inputs);
@@ -367,6 +414,7 @@ export class PostsService {
         : input.schedule === null
           ? null
           : this.resolveSchedule(access, input.schedule);
+    await this.checkMedia(access, inputs, channels, schedule !== null);
     const now = this.deps.clock.now();
     const toEnqueue: { id: string; dueAt: Date; held: boolean }[] = [];
     await this.deps.transaction(async (repo, slots) => {

@@ -34,6 +34,14 @@ export interface Variant {
   body: string | null;
   thread: string[];
   options: Record<string, unknown>;
+  /** Library assets this channel's version sends, in order, with per-use alt text. */
+  media: MediaUse[];
+}
+
+/** One use of a media library asset in a post (see src/modules/media). */
+export interface MediaUse {
+  assetId: string;
+  alt?: string | undefined;
 }
 
 export interface Delivery {
@@ -224,6 +232,8 @@ export interface ClaimedDelivery {
   text: string;
   thread: string[];
   options: Record<string, unknown>;
+  /** Assets to send; their bytes are loaded after the claim, only for deliveries that have any. */
+  media: MediaUse[];
   attemptId: string;
 }
 

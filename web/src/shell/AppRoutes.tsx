@@ -2,6 +2,7 @@ import { NotFoundView } from '../pages/NotFoundPage.js';
 import { OAuthCallbackPage } from '../pages/OAuthCallbackPage.js';
 import { SectionForbidden, SectionPlaceholder } from '../pages/SectionPlaceholder.js';
 import { ComposePage } from '../posts/ComposePage.js';
+import { MediaLibraryPage } from '../media/MediaLibraryPage.js';
 import { FeedsPage } from '../feeds/FeedsPage.js';
 import { IdeasPage } from '../planner/IdeasPage.js';
 import { QueuesPage } from '../planner/QueuesPage.js';
@@ -103,6 +104,7 @@ function SectionPage({ workspace, section }: { workspace: Workspace; section: Se
   if (section.id === 'calendar') return <CalendarPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'compose') return <ComposePage key={workspace.id} workspace={workspace} />;
   if (section.id === 'feeds') return <FeedsPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'media') return <MediaLibraryPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'ideas') return <IdeasPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'queues') return <QueuesPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
