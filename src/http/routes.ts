@@ -7,6 +7,7 @@ import { tokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { channelRoutes } from '../modules/channels/channels.routes.js';
 import { postRoutes } from '../modules/publishing/posts.routes.js';
+import { composerRoutes } from '../modules/publishing/composer.routes.js';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 import { plannerRoutes } from '../modules/planner/planner.routes.js';
@@ -23,6 +24,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...tokenRoutes,
   ...auditRoutes,
   ...channelRoutes,
+  ...composerRoutes,
   ...postRoutes,
   ...webhookRoutes,
   ...notificationRoutes,

@@ -14,6 +14,12 @@ export interface TextLimits {
   max: number;
   unit: 'graphemes' | 'characters' | 'weighted';
   count(text: string): number;
+  /**
+   * What `count` does beyond counting units, as data, so the composer can count in the browser the same
+   * way (the server's answer still wins): every http(s) link weighs `linkLength`, and a mention of a remote
+   * account (@user@server) counts only "@user" when `remoteMentionCountsUser`.
+   */
+  rules?: { linkLength?: number; remoteMentionCountsUser?: boolean };
 }
 
 export interface MediaLimits {
@@ -36,10 +42,18 @@ export interface NetworkLimits {
 
 export type CredentialField = { name: string; label: string; secret: boolean; help?: string };
 
+/**
+ * How the composer previews a post for a network: which look it borrows. Generic UI picks a preview by
+ * this style, never by network id, so a new network declares the look closest to its own.
+ */
+export const PREVIEW_STYLES = ['bluesky', 'mastodon', 'telegram', 'discord', 'slack', 'webhook'] as const;
+export type PreviewStyle = (typeof PREVIEW_STYLES)[number];
+
 export interface NetworkMetadata {
   id: string;
   name: string;
   docsUrl: string;
+  preview: PreviewStyle;
   auth: {
     kind: 'app_password' | 'oauth2' | 'access_token' | 'webhook_url';
     fields: readonly CredentialField[];
@@ -186,6 +200,36 @@ export interface QuotaSnapshot {
 export interface ValidationIssue {
   field: 'text' | 'media' | 'thread' | 'options';
   message: string;
+  /** For `thread`: which further part (0 = the second post of the thread). */
+  part?: number;
+  /** For `options`: which option (its `name` in the network's option fields). */
+  option?: string;
+}
+
+/**
+ * One option a variant for this network may carry (`PublishRequest.options[name]`), described as data so
+ * a generic form renders it: a choice among values, free text, a yes/no switch, or language codes.
+ */
+export type PostOptionField = { name: string; label: string; help?: string } & (
+  | { kind: 'choice'; choices: readonly { value: string; label: string }[] }
+  | {
+      kind: 'text';
+      maxLength?: number;
+      /** The text is shown with the post and counts against the text limit (a content warning). */
+      countsTowardText?: boolean;
+    }
+  | { kind: 'boolean' }
+  /** ISO 639 codes (en, pt-BR); `max` of them, one when 1. */
+  | { kind: 'languages'; max: number }
+);
+
+/** The options a network's variants take, and its own checks of a post beyond the declared limits. */
+export interface PostOptionsSpec {
+  fields: readonly PostOptionField[];
+  /** Options the API takes that the composer does not offer as fields (a poll, a focal point). */
+  apiOnly?: readonly string[];
+  /** Issues with the options, and the network's own rules on a post (a content warning counting, …). */
+  check(request: Omit<PublishRequest, 'idempotencyKey'>, limits: NetworkLimits): ValidationIssue[];
 }
 
 export function capabilitiesOf(adapter: NetworkAdapter): Capability[] {
@@ -287,6 +331,8 @@ export interface NetworkDefinition<C = unknown> {
   create(credential: C, deps: AdapterDeps): NetworkAdapter;
   /** Present when the network can be connected by signing in (OAuth 2) rather than pasting a credential. */
   oauth?: OAuthSetup<C>;
+  /** Options variants may carry, and the network's own checks; absent: no options. */
+  postOptions?: PostOptionsSpec;
 }
 
 /** Validates a post against an adapter's declared limits; the same rules the composer shows live. */
@@ -301,6 +347,7 @@ export function validateAgainstLimits(
     if (length > limits.text.max) {
       issues.push({
         field: i === 0 ? 'text' : 'thread',
+        ...(i === 0 ? {} : { part: i - 1 }),
         message: `${i === 0 ? 'The text' : `Thread part ${i + 1}`} is ${length} ${limits.text.unit} long; the limit is ${limits.text.max}. Shorten it by ${length - limits.text.max}.`,
       });
     }
@@ -341,6 +388,35 @@ export function validateAgainstLimits(
       });
     }
   });
+  return issues;
+}
+
+/**
+ * Everything Chorus checks about a post for a network before it is saved: the declared limits, then the
+ * options (unknown ones are refused) and the network's own rules. The composer's live validation and the
+ * post API both call this, so what the composer shows is what saving enforces.
+ */
+export function validatePost(
+  definition: Pick<NetworkDefinition, 'limits' | 'postOptions' | 'metadata'>,
+  request: Omit<PublishRequest, 'idempotencyKey'>,
+  limits: NetworkLimits = definition.limits,
+): ValidationIssue[] {
+  const issues = validateAgainstLimits(limits, request);
+  const options = request.options ?? {};
+  const spec = definition.postOptions;
+  const known = new Set([...(spec?.fields.map((f) => f.name) ?? []), ...(spec?.apiOnly ?? [])]);
+  for (const name of Object.keys(options)) {
+    if (!known.has(name)) {
+      issues.push({
+        field: 'options',
+        option: name,
+        message: known.size
+          ? `${definition.metadata.name} has no option "${name}"; it takes ${[...known].join(', ')}.`
+          : `${definition.metadata.name} takes no options; remove "${name}".`,
+      });
+    }
+  }
+  if (spec) issues.push(...spec.check(request, limits));
   return issues;
 }
 

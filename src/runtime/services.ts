@@ -30,6 +30,7 @@ import { PlannerService } from '../modules/planner/planner.service.js';
 import { Evergreen } from '../modules/queues/evergreen.js';
 import { evergreenJob } from '../modules/queues/jobs.js';
 import { QueuesService, queueSlotTaker } from '../modules/queues/queues.service.js';
+import { keepLinks, type LinkShortener } from '../modules/publishing/links.js';
 import { publishingJobs } from '../modules/publishing/jobs.js';
 import { WebhooksService } from '../modules/webhooks/webhooks.service.js';
 import { webhookDeliveryJob, webhookRetentionJob, webhookSweepJob } from '../modules/webhooks/jobs.js';
@@ -56,6 +57,8 @@ export function createServices(deps: {
   afterSend?: (deliveryId: string) => void;
   /** Where media files go; by default the store MEDIA_STORE configures. */
   mediaStorage?: MediaStorage;
+  /** Replaces links when a post is saved with shortenLinks (link tracking); links stay as written by default. */
+  linkShortener?: LinkShortener;
 }) {
   const db: Kysely<DB> = deps.database.db;
   const repos = repositories(db);
@@ -188,6 +191,8 @@ export function createServices(deps: {
     audit,
     clock,
     logger,
+    // Link tracking plugs in here: a LinkShortener replaces links when a post is saved (links.ts).
+    links: deps.linkShortener ?? keepLinks,
   });
   const pauses = new PausesService({
     repo: repos.posts,

@@ -12,6 +12,7 @@ import { createMetrics } from '../../src/http/metrics.js';
 import { Keyring } from '../../src/modules/vault/keyring.js';
 import type { Mailer, MailMessage } from '../../src/modules/mail/mailer.js';
 import { SYSTEM_ACTOR } from '../../src/modules/audit/audit.service.js';
+import type { LinkShortener } from '../../src/modules/publishing/links.js';
 import { createServices } from '../../src/runtime/services.js';
 import type { JobName } from '../../src/jobs/catalogue.js';
 import { createTestDatabase, type TestTarget } from './databases.js';
@@ -53,7 +54,12 @@ export interface QueuedJob {
  */
 export async function createHarness(
   target: TestTarget,
-  options: { clock?: Clock; mailer?: Mailer; env?: Record<string, string> } = {},
+  options: {
+    clock?: Clock;
+    mailer?: Mailer;
+    env?: Record<string, string>;
+    linkShortener?: LinkShortener;
+  } = {},
 ) {
   const testDb = await createTestDatabase(target);
   const dataDir = mkdtempSync(path.join(process.env.CHORUS_TEST_TMP ?? os.tmpdir(), 'data-'));
@@ -73,6 +79,7 @@ export async function createHarness(
     logger,
     keyring,
     ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.linkShortener ? { linkShortener: options.linkShortener } : {}),
   });
   // No job engine runs here: jobs services queue are kept, and tests run them by hand with `runQueuedJobs`.
   const queuedJobs: QueuedJob[] = [];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { workspaceParams } from '../../http/dto.js';
 import type { Channel } from './channels.repository.js';
+import { PREVIEW_STYLES } from '../../networks/contract.js';
 
 const ChannelDto = z.object({
   id: z.uuid(),
@@ -54,11 +55,42 @@ const Field = z.object({
   help: z.string().optional(),
 });
 
+const NetworkLimitsDto = z.object({
+  text: z.object({
+    max: z.number().int(),
+    unit: z.enum(['graphemes', 'characters', 'weighted']),
+    /** Every http(s) link counts as this many units whatever its length; null: as written. */
+    linkLength: z.number().int().nullable(),
+    /** A mention of a remote account (@user@server) counts only "@user". */
+    remoteMentionCountsUser: z.boolean(),
+  }),
+  media: z.object({
+    maxItems: z.number().int(),
+    types: z.array(z.string()),
+    maxBytes: z.number().int(),
+    maxVideoSeconds: z.number().nullable(),
+    altTextMax: z.number().int().nullable(),
+  }),
+  threads: z.boolean(),
+  firstComment: z.boolean(),
+});
+const PostOptionDto = z.object({
+  name: z.string(),
+  label: z.string(),
+  help: z.string().optional(),
+  kind: z.enum(['choice', 'text', 'boolean', 'languages']),
+  choices: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  maxLength: z.number().int().optional(),
+  countsTowardText: z.boolean().optional(),
+  max: z.number().int().optional(),
+});
+
 export const channelRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/networks',
-    summary: 'Networks Chorus can connect, with the credential fields each needs',
+    summary:
+      'Networks Chorus can connect: the credential fields each needs, its limits (text, media, threads, first comment), the options a post for it takes, and its preview style',
     tag: 'channels',
     auth: { kind: 'user' },
     response: {
@@ -73,6 +105,11 @@ export const channelRoutes = [
             auth: z.object({ kind: z.string(), fields: z.array(Field) }),
             /** Present when the network can be connected by signing in: the fields asked first. */
             oauth: z.object({ fields: z.array(Field) }).nullable(),
+            /** Which look the composer's preview borrows. */
+            preview: z.enum(PREVIEW_STYLES),
+            limits: NetworkLimitsDto,
+            /** Options a post's variant for this network may carry (`channels[].options`), as form fields. */
+            options: z.array(PostOptionDto),
           }),
         ),
       }),

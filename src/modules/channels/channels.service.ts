@@ -99,9 +99,32 @@ export class ChannelsService {
   networks() {
     return NETWORK_IDS.map((id) => {
       const definition = networkDefinition(id);
+      const { text, media, threads, firstComment } = definition.limits;
       return {
         ...definition.metadata,
         oauth: definition.oauth ? { fields: [...definition.oauth.fields] } : null,
+        // What the composer needs to count, check and offer per network; as data, never as code.
+        limits: {
+          text: {
+            max: text.max,
+            unit: text.unit,
+            linkLength: text.rules?.linkLength ?? null,
+            remoteMentionCountsUser: text.rules?.remoteMentionCountsUser ?? false,
+          },
+          media: {
+            maxItems: media.maxItems,
+            types: [...media.types],
+            maxBytes: media.maxBytes,
+            maxVideoSeconds: media.maxVideoSeconds ?? null,
+            altTextMax: media.altTextMax ?? null,
+          },
+          threads,
+          firstComment,
+        },
+        options: (definition.postOptions?.fields ?? []).map((field) => ({
+          ...field,
+          ...('choices' in field ? { choices: field.choices.map((c) => ({ ...c })) } : {}),
+        })),
       };
     });
   }

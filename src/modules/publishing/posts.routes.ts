@@ -191,6 +191,18 @@ const ChannelInput = z.strictObject({
     .max(20)
     .optional(),
 });
+const shortenLinks = z
+  .boolean()
+  .optional()
+  .describe("Replace links through the workspace's link shortener before saving (docs/composer.md)");
+/** A new post or idea; `POST …/posts/validate` takes the same body. */
+export const PostBody = z.strictObject({
+  body: z.string().max(100_000),
+  channels: z.array(ChannelInput).max(50),
+  schedule: Schedule.nullable().optional(),
+  ...Planning,
+  shortenLinks,
+});
 const postParams = z.strictObject({ workspaceId: z.uuid(), postId: z.uuid() });
 const deliveryParams = z.strictObject({ workspaceId: z.uuid(), deliveryId: z.uuid() });
 
@@ -203,12 +215,7 @@ export const postRoutes = [
     tag: 'posts',
     auth: { kind: 'workspace', permission: 'posts.write' },
     params: workspaceParams,
-    body: z.strictObject({
-      body: z.string().max(100_000),
-      channels: z.array(ChannelInput).max(50),
-      schedule: Schedule.nullable().optional(),
-      ...Planning,
-    }),
+    body: PostBody,
     response: { status: 201, schema: z.object({ post: PostDto }) },
     async handler({ access, body, services, actor }) {
       return { post: toPostDto(await services.posts.create(access, actor, body)) };
@@ -273,6 +280,7 @@ export const postRoutes = [
       channels: z.array(ChannelInput).max(50).optional(),
       schedule: Schedule.nullable().optional(),
       ...Planning,
+      shortenLinks,
     }),
     response: { status: 200, schema: z.object({ post: PostDto }) },
     async handler({ access, params, body, services, actor }) {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
-import { conflict, invalid, notFound } from '../../core/errors.js';
+import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { toInstant } from '../../core/wallclock.js';
-import { validateAgainstLimits } from '../../networks/contract.js';
+import { validatePost, type ValidationIssue } from '../../networks/contract.js';
 import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { recordPublishing } from './audit.js';
@@ -22,6 +22,8 @@ import type {
 } from './publishing.rows.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
 import type { PlanningFields, PostListQuery, PostsRepository } from './posts.repository.js';
+import { keepLinks, linksIn, replaceLinks, type LinkShortener } from './links.js';
+import { countTokens, type TokenKind } from './text-tokens.js';
 
 /** A post's text and options for one channel (null body: the shared one). */
 function saveVariant(repo: PostsRepository, postId: string, c: ChannelInput): Promise<string> {
@@ -71,6 +73,9 @@ const NO_BYTES = { mimeType: '', bytes: new Uint8Array(0) };
 const earliest = (list: readonly { dueAt: Date }[]): Date =>
   new Date(Math.min(...list.map((d) => d.dueAt.getTime())));
 
+/** How many of the newest posts hashtag and mention suggestions are drawn from. */
+const RECENT_POSTS = 300;
+
 /** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
 const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
 
@@ -110,6 +115,11 @@ export interface PostMedia {
     variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
     scheduled: boolean,
   ): Promise<void>;
+  /** Each channel's media against its network's limits, located (the composer's check); invalid for a missing asset. */
+  issues(
+    access: WorkspaceAccess,
+    variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
+  ): Promise<{ channelId: string; issues: { index: number | null; message: string }[] }[]>;
 }
 
 export interface PostInput {
@@ -123,6 +133,8 @@ export interface PostInput {
   tags?: string[] | undefined;
   campaign?: string | null | undefined;
   categoryId?: string | null | undefined;
+  /** Replace links through the configured `LinkShortener` before saving (links.ts). */
+  shortenLinks?: boolean | undefined;
 }
 
 const MAX_TAGS = 30;
@@ -138,6 +150,35 @@ export function normalizeTags(tags: readonly string[]): string[] {
   });
   if (seen.size > MAX_TAGS) throw invalid(`A post takes at most ${MAX_TAGS} tags; it has ${seen.size}.`);
   return [...seen.values()];
+}
+
+/** Where a problem with a post is: its channels, its schedule, or one channel's text, thread or options. */
+export interface CheckIssue {
+  field: 'channel' | ValidationIssue['field'];
+  message: string;
+  part?: number;
+  option?: string;
+  /** For `media`: which item (0-based), when the problem is one item's. */
+  item?: number;
+}
+
+/** What checking a post found for one of its channels, counted the way the channel's network counts. */
+export interface ChannelCheck {
+  channelId: string;
+  channelName: string | null;
+  network: string | null;
+  text: { count: number; max: number; unit: string } | null;
+  /** The further parts of the thread, counted the same way. */
+  thread: { count: number }[];
+  issues: CheckIssue[];
+}
+
+/** Everything saving a post would check, without saving it. */
+export interface PostCheck {
+  ok: boolean;
+  channels: ChannelCheck[];
+  /** Problems with the post as a whole (its channels list, its schedule). */
+  issues: { field: 'channels' | 'schedule'; message: string }[];
 }
 
 export interface PostView {
@@ -167,8 +208,15 @@ export class PostsService {
       audit: AuditService;
       clock: Clock;
       logger: Logger;
+      /** Where link tracking plugs in; links stay as written by default. */
+      links?: LinkShortener;
     },
   ) {}
+
+  /** The configured link shortener (the default keeps links as written). */
+  get linkShortener(): LinkShortener {
+    return this.deps.links ?? keepLinks;
+  }
 
   /** A fixed time (with the wall-clock time and zone it was chosen in, if it was), or the queue. */
   private resolveSchedule(
@@ -232,39 +280,71 @@ export class PostsService {
     return { at, queue: { held } };
   }
 
-  private async channelsOf(access: WorkspaceAccess, inputs: ChannelInput[]): Promise<Map<string, Channel>> {
+  /**
+   * Every check saving a post runs, per channel: the channel belongs to the workspace and is connected,
+   * and its text, thread and options pass its network's checks (`validatePost`, counted the network's
+   * way). The composer calls this through `POST …/posts/validate`; create and update refuse what it finds.
+   */
+  private async evaluate(
+    access: WorkspaceAccess,
+    body: string,
+    inputs: ChannelInput[],
+  ): Promise<{ channels: Map<string, Channel>; checks: ChannelCheck[] }> {
     const found = new Map<string, Channel>();
+    const checks: ChannelCheck[] = [];
+    const all = new Map((await this.deps.channels.list(access)).map((c) => [c.id, c]));
     const seen = new Set<string>();
     for (const input of inputs) {
-      if (seen.has(input.channelId)) throw invalid(`Channel ${input.channelId} is listed twice.`);
+      const channel = all.get(input.channelId);
+      const check: ChannelCheck = {
+        channelId: input.channelId,
+        channelName: channel?.name ?? null,
+        network: channel?.network ?? null,
+        text: null,
+        thread: [],
+        issues: [],
+      };
+      checks.push(check);
+      const refuse = (message: string) => check.issues.push({ field: 'channel', message });
+      if (seen.has(input.channelId)) refuse(`Channel ${input.channelId} is listed twice.`);
       seen.add(input.channelId);
-      const channel = await this.deps.channels.get(access, input.channelId).catch(() => undefined);
-      if (!channel) throw invalid(`Channel ${input.channelId} is not a channel of this workspace.`);
+      if (!channel) {
+        refuse(`Channel ${input.channelId} is not a channel of this workspace.`);
+        continue;
+      }
       if (channel.status === 'disconnected')
-        throw invalid(
-          `${channel.name} is disconnected: reconnect it in Settings → Channels, or leave it out.`,
-        );
+        refuse(`${channel.name} is disconnected: reconnect it in Settings → Channels, or leave it out.`);
       found.set(channel.id, channel);
+      if (!isNetworkId(channel.network)) continue;
+      const definition = networkDefinition(channel.network);
+      const text = input.body ?? body;
+      const count = definition.limits.text.count;
+      check.text = { count: count(text), max: definition.limits.text.max, unit: definition.limits.text.unit };
+      check.thread = (input.thread ?? []).map((part) => ({ count: count(part) }));
+      check.issues.push(
+        ...validatePost(definition, {
+          text,
+          ...(input.thread ? { thread: input.thread } : {}),
+          ...(input.options ? { options: input.options } : {}),
+          // Media counts as content here; the media library checks it against the network (checkMedia).
+          ...(input.media?.length ? { media: input.media.map(() => NO_BYTES) } : {}),
+        }).filter((i) => i.field !== 'media'),
+      );
     }
-    return found;
+    return { channels: found, checks };
   }
 
-  /** Checks every variant against its network's limits, so a post that cannot go out is refused now. */
-  private checkLimits(body: string, inputs: ChannelInput[], channels: Map<string, Channel>): void {
-    const issues: { channelId: string; channel: string; message: string }[] = [];
-    for (const input of inputs) {
-      const channel = channels.get(input.channelId)!;
-      if (!isNetworkId(channel.network)) continue;
-      const limits = networkDefinition(channel.network).limits;
-      for (const issue of validateAgainstLimits(limits, {
-        text: input.body ?? body,
-        ...(input.thread ? { thread: input.thread } : {}),
-        // Media counts as content here; the media library checks it against the network (checkMedia).
-        ...(input.media?.length ? { media: input.media.map(() => NO_BYTES) } : {}),
-      }).filter((i) => i.field !== 'media')) {
-        issues.push({ channelId: channel.id, channel: channel.name, message: issue.message });
-      }
-    }
+  /**
+   * Refuses a post any check found a problem with; the message names each channel and the fix. An idea
+   * is not held to the networks' limits (it is not going out yet), only to channels it may name.
+   */
+  private refuseProblems(checks: ChannelCheck[], kind: PostKind): void {
+    const placement = checks.flatMap((c) => c.issues.filter((i) => i.field === 'channel'));
+    if (placement.length > 0) throw invalid(placement.map((i) => i.message).join(' '));
+    if (kind === 'idea') return;
+    const issues = checks.flatMap((c) =>
+      c.issues.map((i) => ({ channelId: c.channelId, channel: c.channelName ?? c.channelId, ...i })),
+    );
     if (issues.length > 0) {
       throw invalid(
         `The post does not fit ${[...new Set(issues.map((i) => i.channel))].join(', ')}: ${issues
@@ -291,6 +371,107 @@ export class PostsService {
     );
   }
 
+  /**
+   * What saving this post would refuse, per channel and for the whole post, without saving anything. For
+   * an idea, the networks' limits are reported but do not make it fail (saving an idea does not check them).
+   */
+  async check(access: WorkspaceAccess, input: PostInput): Promise<PostCheck> {
+    const kind = input.kind ?? 'post';
+    const issues: PostCheck['issues'] = [];
+    if (kind === 'post' && input.channels.length === 0)
+      issues.push({ field: 'channels', message: 'Choose at least one channel to publish to.' });
+    const { channels, checks } = await this.evaluate(access, input.body, input.channels);
+    if (input.schedule && kind === 'idea') {
+      issues.push({
+        field: 'schedule',
+        message: 'An idea has no time: save it, then turn it into a post (kind "post") to schedule it.',
+      });
+    } else if (input.schedule) {
+      try {
+        this.resolveSchedule(access, input.schedule);
+      } catch (error) {
+        issues.push({ field: 'schedule', message: (error as Error).message });
+      }
+    }
+    // Media: every asset must be in the library; it must fit the networks once the post is scheduled.
+    const scheduled = kind === 'post' && !!input.schedule;
+    const withMedia = input.channels.filter((c) => (c.media?.length ?? 0) > 0 && channels.has(c.channelId));
+    const mediaBlocks = new Set<string>();
+    if (withMedia.length > 0) {
+      const at = (channelId: string) => checks.find((c) => c.channelId === channelId)!;
+      if (!this.deps.media) {
+        for (const c of withMedia) {
+          at(c.channelId).issues.push({
+            field: 'media',
+            message: 'This Chorus has no media library; remove the media.',
+          });
+          mediaBlocks.add(c.channelId);
+        }
+      } else {
+        for (const c of withMedia) {
+          const variant = [{ channel: channels.get(c.channelId)!, media: c.media ?? [] }];
+          try {
+            for (const found of await this.deps.media.issues(access, variant)) {
+              for (const issue of found.issues) {
+                at(c.channelId).issues.push({
+                  field: 'media',
+                  message: issue.message,
+                  ...(issue.index !== null ? { item: issue.index } : {}),
+                });
+                if (scheduled) mediaBlocks.add(c.channelId);
+              }
+            }
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            at(c.channelId).issues.push({ field: 'media', message: error.message });
+            mediaBlocks.add(c.channelId);
+          }
+        }
+      }
+    }
+    const blocking = (c: ChannelCheck) =>
+      mediaBlocks.has(c.channelId) ||
+      c.issues.some((i) => i.field !== 'media' && (kind === 'post' || i.field === 'channel'));
+    return { ok: issues.length === 0 && !checks.some(blocking), channels: checks, issues };
+  }
+
+  /** The post's texts with their links replaced by the link shortener, when asked for. */
+  private async shorten(
+    access: WorkspaceAccess,
+    postId: string,
+    input: { body: string; channels: ChannelInput[] },
+  ): Promise<{ body: string; channels: ChannelInput[] }> {
+    const texts = [input.body, ...input.channels.flatMap((c) => [c.body ?? '', ...(c.thread ?? [])])];
+    const links = linksIn(texts);
+    if (links.length === 0) return input;
+    const map = await this.linkShortener.shorten(links, { workspaceId: access.workspace.id, postId });
+    const swap = (text: string) => replaceLinks(text, map);
+    return {
+      body: swap(input.body),
+      channels: input.channels.map((c) => ({
+        ...c,
+        ...(c.body !== undefined ? { body: swap(c.body) } : {}),
+        ...(c.thread ? { thread: c.thread.map(swap) } : {}),
+      })),
+    };
+  }
+
+  /**
+   * The hashtags (`#spring`) or mentions (`@ana.bsky.social`) the workspace used in its most recent posts,
+   * most used first, that start with `prefix`: what the composer suggests while typing.
+   */
+  async recentTokens(
+    access: WorkspaceAccess,
+    kind: TokenKind,
+    prefix: string,
+    limit: number,
+  ): Promise<{ value: string; uses: number }[]> {
+    const posts = await this.deps.repo.listPosts(access.workspace.id, { limit: RECENT_POSTS });
+    const variants = await this.deps.repo.variants(posts.map((p) => p.id));
+    const texts = [...posts.map((p) => p.body), ...variants.flatMap((v) => [v.body ?? '', ...v.thread])];
+    return countTokens(kind, texts, prefix).slice(0, limit);
+  }
+
   async create(access: WorkspaceAccess, actor: Actor, input: PostInput): Promise<PostView> {
     const kind = input.kind ?? 'post';
     if (kind === 'idea' && input.schedule) {
@@ -299,13 +480,14 @@ export class PostsService {
     if (kind === 'post' && input.channels.length === 0)
       throw invalid('Choose at least one channel to publish to.');
     const canPublish = access.permissions.includes('posts.publish');
-    const channels = await this.channelsOf(access, input.channels);
-    if (kind === 'post') this.checkLimits(input.body, input.channels, channels);
+    const postId = newId();
+    if (input.shortenLinks) input = { ...input, ...(await this.shorten(access, postId, input)) };
+    const { channels, checks } = await this.evaluate(access, input.body, input.channels);
+    this.refuseProblems(checks, kind);
     const planning = await this.planning(access, input);
     const schedule = input.schedule ? this.resolveSchedule(access, input.schedule) : null;
     await this.checkMedia(access, input.channels, channels, schedule !== null);
     const now = this.deps.clock.now();
-    const postId = newId();
     const created = await this.deps.transaction(async (repo, slots) => {
       const deliveries: { id: string; dueAt: Date; held: boolean }[] = [];
       const variants: { input: ChannelInput; variantId: string }[] = [];
@@ -378,8 +560,8 @@ export class PostsService {
         'This post has deliveries; only a post that was never scheduled can go back to the ideas.',
       );
     }
-    const body = input.body ?? current.post.body;
-    const inputs =
+    let body = input.body ?? current.post.body;
+    let inputs =
       input.channels ??
       current.variants.map((v) => ({
         channelId: v.channelId,
@@ -389,8 +571,10 @@ export class PostsService {
         media: v.media,
       }));
     if (kind === 'post' && inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
-    const channels = await this.channelsOf(access, inputs);
-    if (kind === 'post') this.checkLimits(body, inputs, channels);
+    if (input.shortenLinks)
+      ({ body, channels: inputs } = await this.shorten(access, postId, { body, channels: inputs }));
+    const { channels, checks } = await this.evaluate(access, body, inputs);
+    this.refuseProblems(checks, kind);
     const planning = await this.planning(access, input);
     const categoryId = planning.categoryId !== undefined ? planning.categoryId : current.post.categoryId;
     if (kind === 'idea' && input.schedule) {

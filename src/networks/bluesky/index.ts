@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countGraphemes, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { BlueskyClient, type BlueskyCredential } from './client.js';
-import { blueskyPublisher } from './publish.js';
+import { blueskyPostOptions, blueskyPublisher } from './publish.js';
 import { blueskyInbox } from './inbox.js';
 import { Posts, Profile, SearchPosts } from './schemas.js';
 
@@ -44,6 +44,7 @@ export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
     id: 'bluesky',
     name: 'Bluesky',
     docsUrl: 'https://docs.bsky.app/docs/category/http-reference',
+    preview: 'bluesky',
     auth: {
       kind: 'app_password',
       fields: [
@@ -65,6 +66,7 @@ export const blueskyNetwork: NetworkDefinition<BlueskyCredential> = {
     verification: 'local_peer',
   },
   parseCredential: (input) => Credential.parse(input),
+  postOptions: blueskyPostOptions,
   create(credential, deps) {
     const client = new BlueskyClient(credential, deps);
     const publisher = blueskyPublisher(client);

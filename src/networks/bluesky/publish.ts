@@ -1,4 +1,5 @@
-import type { MediaItem, Publisher, PublishRequest } from '../contract.js';
+import { z } from 'zod';
+import type { MediaItem, PostOptionsSpec, Publisher, PublishRequest } from '../contract.js';
 import { NetworkError } from '../errors.js';
 import type { BlueskyClient } from './client.js';
 import { detectFacets } from './facets.js';
@@ -18,6 +19,34 @@ export interface BlueskyPostOptions {
   linkCard?: { uri: string; title: string; description?: string };
   langs?: string[];
 }
+
+// app.bsky.feed.post `langs`: up to 3 BCP-47 language tags.
+const Langs = z.array(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/)).max(3);
+
+/** What the composer offers for a Bluesky variant (reply targets and link cards come from the API only). */
+export const blueskyPostOptions: PostOptionsSpec = {
+  fields: [
+    {
+      name: 'langs',
+      label: 'Languages',
+      kind: 'languages',
+      max: 3,
+      help: 'Up to 3 language codes, such as en or pt-BR, so feeds and translations find the post.',
+    },
+  ],
+  apiOnly: ['replyTo', 'linkCard'],
+  check(request) {
+    const langs = (request.options ?? {}).langs;
+    if (langs === undefined || Langs.safeParse(langs).success) return [];
+    return [
+      {
+        field: 'options',
+        option: 'langs',
+        message: 'Bluesky languages are up to 3 language codes such as en or pt-BR.',
+      },
+    ];
+  },
+};
 
 function parseAtUri(uri: string): { repo: string; collection: string; rkey: string } {
   const m = /^at:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);

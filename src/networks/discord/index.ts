@@ -41,6 +41,7 @@ export const discordNetwork: NetworkDefinition<DiscordCredential> = {
     id: 'discord',
     name: 'Discord (webhook)',
     docsUrl: 'https://discord.com/developers/docs/resources/webhook',
+    preview: 'discord',
     auth: { kind: 'webhook_url', fields: [{ name: 'url', label: 'Webhook URL', secret: true }] },
     verification: 'local_receiver',
   },

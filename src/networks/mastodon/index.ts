@@ -5,6 +5,7 @@ import { mastodonOAuth } from './oauth.js';
 import { mastodonInbox } from './inbox.js';
 import { MASTODON_LIMITS } from './limits.js';
 import { mastodonPublisher } from './publish.js';
+import { mastodonPostOptions } from './options.js';
 import { mastodonMetrics, mastodonProfile, mastodonSearch } from './read.js';
 import { Account, parseBody } from './schemas.js';
 import { quotaFromHeaders } from './errors.js';
@@ -23,6 +24,7 @@ export const mastodonNetwork: NetworkDefinition<MastodonCredential> = {
     id: 'mastodon',
     name: 'Mastodon',
     docsUrl: 'https://docs.joinmastodon.org/methods/statuses/',
+    preview: 'mastodon',
     auth: {
       kind: 'access_token',
       fields: [
@@ -44,6 +46,7 @@ export const mastodonNetwork: NetworkDefinition<MastodonCredential> = {
   },
   parseCredential: (input) => MastodonCredentialSchema.parse(input),
   oauth: mastodonOAuth,
+  postOptions: mastodonPostOptions,
   create(credential, deps) {
     const client = new MastodonClient(credential, deps);
     const publisher = mastodonPublisher(client);

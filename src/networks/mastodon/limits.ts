@@ -8,7 +8,12 @@ import { mastodonCounter } from './text.js';
  * adapter reads the server's own numbers from GET /api/v2/instance on first use.
  */
 export const MASTODON_LIMITS: NetworkLimits = {
-  text: { max: 500, unit: 'graphemes', count: mastodonCounter(23) },
+  text: {
+    max: 500,
+    unit: 'graphemes',
+    count: mastodonCounter(23),
+    rules: { linkLength: 23, remoteMentionCountsUser: true },
+  },
   media: {
     maxItems: 4,
     types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'video/mp4'],
@@ -49,6 +54,7 @@ export function limitsFromInstance(instance: InstanceV2): { limits: NetworkLimit
         max: statuses?.max_characters ?? base.text.max,
         unit: 'graphemes',
         count: mastodonCounter(statuses?.characters_reserved_per_url ?? 23),
+        rules: { linkLength: statuses?.characters_reserved_per_url ?? 23, remoteMentionCountsUser: true },
       },
       media: {
         maxItems: statuses?.max_media_attachments ?? base.media.maxItems,

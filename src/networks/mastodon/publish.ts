@@ -1,41 +1,12 @@
-import { z } from 'zod';
-import {
-  countGraphemes,
-  validateAgainstLimits,
-  type MediaItem,
-  type Publisher,
-  type PublishRequest,
-} from '../contract.js';
+import { validateAgainstLimits, type MediaItem, type Publisher, type PublishRequest } from '../contract.js';
 import { NetworkError } from '../errors.js';
 import type { MastodonClient } from './client.js';
 import { multipartBody } from './multipart.js';
 import { MediaAttachment, Status, parseBody } from './schemas.js';
 import { htmlToText } from './text.js';
+import { MastodonPostOptions, mastodonRules } from './options.js';
 
-/** Options a Mastodon variant may carry (https://docs.joinmastodon.org/methods/statuses/#create). */
-export const MastodonPostOptions = z.object({
-  visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
-  /** Content warning, shown before the text; it counts against the character limit. */
-  spoilerText: z.string().optional(),
-  /** ISO 639 language code. */
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$/)
-    .optional(),
-  poll: z
-    .strictObject({
-      options: z.array(z.string().trim().min(1)).min(2),
-      /** Seconds the poll stays open. */
-      expiresIn: z.number().int().positive(),
-      multiple: z.boolean().optional(),
-    })
-    .optional(),
-  /** Focal point for every attached image, each coordinate from -1 to 1 (https://docs.joinmastodon.org/api/guidelines/#focal-points). */
-  focus: z.object({ x: z.number().min(-1).max(1), y: z.number().min(-1).max(1) }).optional(),
-  /** Publish as a reply to this status (used by the inbox). */
-  inReplyToId: z.string().min(1).optional(),
-});
-export type MastodonPostOptions = z.infer<typeof MastodonPostOptions>;
+export { MastodonPostOptions };
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -61,29 +32,7 @@ export function mastodonPublisher(client: MastodonClient): Publisher {
   function check(request: PublishRequest, options: MastodonPostOptions): void {
     const limits = client.limits;
     const messages = validateAgainstLimits(limits, request).map((i) => i.message);
-    const spoiler = options.spoilerText ?? '';
-    if (spoiler) {
-      [request.text, ...(request.thread ?? [])].forEach((part, i) => {
-        const alone = limits.text.count(part);
-        const length = countGraphemes(spoiler) + alone;
-        if (length > limits.text.max && alone <= limits.text.max) {
-          messages.push(
-            `Part ${i + 1} with its content warning is ${length} ${limits.text.unit} long; the limit is ${limits.text.max}.`,
-          );
-        }
-      });
-    }
-    const poll = options.poll;
-    if (poll) {
-      const p = client.polls;
-      if ((request.media?.length ?? 0) > 0)
-        messages.push('A Mastodon post has either media or a poll, not both.');
-      if (poll.options.length > p.maxOptions) messages.push(`A poll takes at most ${p.maxOptions} options.`);
-      if (poll.options.some((o) => countGraphemes(o) > p.maxCharactersPerOption))
-        messages.push(`Poll options are limited to ${p.maxCharactersPerOption} characters.`);
-      if (poll.expiresIn < p.minExpiration || poll.expiresIn > p.maxExpiration)
-        messages.push(`A poll runs between ${p.minExpiration} and ${p.maxExpiration} seconds.`);
-    }
+    messages.push(...mastodonRules(request, options, limits, client.polls).map((i) => i.message));
     if (messages.length > 0) throw refuse(messages.join(' '));
   }
 

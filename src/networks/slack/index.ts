@@ -54,6 +54,7 @@ export const slackNetwork: NetworkDefinition<SlackCredential> = {
     id: 'slack',
     name: 'Slack (incoming webhook)',
     docsUrl: 'https://api.slack.com/messaging/webhooks',
+    preview: 'slack',
     auth: { kind: 'webhook_url', fields: [{ name: 'url', label: 'Incoming webhook URL', secret: true }] },
     verification: 'local_receiver',
   },

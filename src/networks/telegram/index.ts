@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { countCharacters, type NetworkDefinition, type NetworkLimits } from '../contract.js';
 import { NetworkError } from '../errors.js';
 import { TelegramClient, type TelegramCredential } from './client.js';
-import { telegramPublisher } from './publish.js';
+import { telegramPostOptions, telegramPublisher } from './publish.js';
 import { User } from './schemas.js';
 
 export type { TelegramCredential } from './client.js';
@@ -67,6 +67,7 @@ export const telegramNetwork: NetworkDefinition<TelegramCredential> = {
     id: 'telegram',
     name: 'Telegram',
     docsUrl: 'https://core.telegram.org/bots/api',
+    preview: 'telegram',
     auth: {
       kind: 'access_token',
       fields: [
@@ -88,6 +89,7 @@ export const telegramNetwork: NetworkDefinition<TelegramCredential> = {
     verification: 'local_peer',
   },
   parseCredential: (input) => Credential.parse(input),
+  postOptions: telegramPostOptions,
   create(credential, deps) {
     const client = new TelegramClient(credential, deps);
     return {

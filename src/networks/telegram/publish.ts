@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { countCharacters, type MediaItem, type Publisher, type PublishResult } from '../contract.js';
+import {
+  countCharacters,
+  type MediaItem,
+  type PostOptionsSpec,
+  type Publisher,
+  type PublishResult,
+} from '../contract.js';
 import { NetworkError } from '../errors.js';
 import type { TelegramClient, TelegramCredential } from './client.js';
 import { ID } from './errors.js';
@@ -19,6 +25,44 @@ const PostOptions = z.object({
   disableLinkPreview: z.boolean().optional(),
 });
 export type TelegramPostOptions = z.infer<typeof PostOptions>;
+
+/** What the composer offers for a Telegram variant, and the checks saving runs (the caption limit). */
+export const telegramPostOptions: PostOptionsSpec = {
+  fields: [
+    {
+      name: 'parseMode',
+      label: 'Formatting',
+      kind: 'choice',
+      choices: [
+        { value: 'HTML', label: 'HTML (<b>, <i>, <a href>)' },
+        { value: 'MarkdownV2', label: 'MarkdownV2 (*bold*, _italic_)' },
+      ],
+      help: 'How Telegram reads the text; plain text when not chosen.',
+    },
+    { name: 'disableLinkPreview', label: 'No link preview', kind: 'boolean' },
+  ],
+  check(request) {
+    const issues: ReturnType<PostOptionsSpec['check']> = [];
+    const parsed = PostOptions.safeParse(request.options ?? {});
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        issues.push({
+          field: 'options',
+          option: String(issue.path[0] ?? ''),
+          message: `Telegram option ${issue.path.join('.')} is not valid: parseMode is HTML or MarkdownV2, disableLinkPreview is true or false.`,
+        });
+      }
+    }
+    const length = countCharacters(request.text);
+    if ((request.media?.length ?? 0) > 0 && length > CAPTION_MAX) {
+      issues.push({
+        field: 'text',
+        message: `With media attached the text is a caption, which Telegram limits to ${CAPTION_MAX} characters; it is ${length}. Shorten it by ${length - CAPTION_MAX}, or post the media without text.`,
+      });
+    }
+    return issues;
+  },
+};
 
 const KINDS: Record<string, { type: 'photo' | 'video'; ext: string }> = {
   'image/jpeg': { type: 'photo', ext: 'jpg' },

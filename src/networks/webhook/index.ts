@@ -46,6 +46,7 @@ export const webhookNetwork: NetworkDefinition<WebhookCredential> = {
     id: 'webhook',
     name: 'Signed webhook',
     docsUrl: 'https://datatracker.ietf.org/doc/html/rfc2104',
+    preview: 'webhook',
     auth: {
       kind: 'webhook_url',
       fields: [
