@@ -90,6 +90,10 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       schedule: { at: 'now' },
     },
     'PATCH /api/v1/workspaces/:workspaceId/posts/:postId': { body: 'Defaced' },
+    'POST /api/v1/workspaces/:workspaceId/posts/validate': {
+      body: 'Intruder post',
+      channels: [{ channelId: b.channelId }],
+    },
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve': { as: 'published' },
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/reschedule': { at: '2030-01-01T00:00:00Z' },
     'POST /api/v1/workspaces/:workspaceId/categories': { name: 'Intruder' },

@@ -10,6 +10,9 @@ import type {
   ChannelCredential,
   ConnectChannelInput,
   CreatePostInput,
+  ComposerSettings,
+  PostCheck,
+  TokenSuggestion,
   Delivery,
   PauseInput,
   Post,
@@ -380,6 +383,23 @@ export const api = {
 
   createPost: (workspaceId: string, input: CreatePostInput) =>
     request<{ post: Post }>(`${ws(workspaceId)}/posts`, { method: 'POST', body: input }),
+
+  /** Checks a post as saving would, without saving it. */
+  validatePost: (workspaceId: string, input: CreatePostInput, signal?: AbortSignal) =>
+    request<PostCheck>(`${ws(workspaceId)}/posts/validate`, { method: 'POST', body: input, signal }),
+
+  /** Hashtags (`kind` hashtags) or mentions used in the workspace's recent posts, starting with `prefix`. */
+  suggestions: (workspaceId: string, kind: 'hashtags' | 'mentions', prefix: string, signal?: AbortSignal) =>
+    request<{ hashtags?: TokenSuggestion[]; mentions?: TokenSuggestion[] }>(
+      `${ws(workspaceId)}/posts/${kind}`,
+      {
+        query: { prefix, limit: '8' },
+        signal,
+      },
+    ).then((r) => r[kind] ?? []),
+
+  composerSettings: (workspaceId: string, signal?: AbortSignal) =>
+    request<ComposerSettings>(`${ws(workspaceId)}/composer`, { signal }),
 
   updatePost: (workspaceId: string, postId: string, input: UpdatePostInput) =>
     request<{ post: Post }>(`${ws(workspaceId)}/posts/${seg(postId)}`, { method: 'PATCH', body: input }),

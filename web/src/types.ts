@@ -198,7 +198,41 @@ export interface NetworkInfo {
   };
   /** Present when the network can be connected by signing in on it; the fields asked first. */
   oauth: { fields: NetworkCredentialField[] } | null;
+  /** Which look the composer's preview borrows. */
+  preview: PreviewStyle;
+  limits: NetworkLimits;
+  /** Options a post for this network takes, as form fields. */
+  options: PostOptionField[];
 }
+
+export type PreviewStyle = 'bluesky' | 'mastodon' | 'telegram' | 'discord' | 'slack' | 'webhook';
+
+export interface NetworkLimits {
+  text: {
+    max: number;
+    unit: 'graphemes' | 'characters' | 'weighted';
+    /** Every http(s) link counts as this many units; null: as written. */
+    linkLength: number | null;
+    /** A mention of a remote account (@user@server) counts only "@user". */
+    remoteMentionCountsUser: boolean;
+  };
+  media: {
+    maxItems: number;
+    types: string[];
+    maxBytes: number;
+    maxVideoSeconds: number | null;
+    altTextMax: number | null;
+  };
+  threads: boolean;
+  firstComment: boolean;
+}
+
+export type PostOptionField = { name: string; label: string; help?: string } & (
+  | { kind: 'choice'; choices: { value: string; label: string }[] }
+  | { kind: 'text'; maxLength?: number; countsTowardText?: boolean }
+  | { kind: 'boolean' }
+  | { kind: 'languages'; max: number }
+);
 
 export type ChannelStatus = 'connected' | 'needs_reconnect' | 'disconnected';
 
@@ -388,6 +422,10 @@ export interface PostChannelInput {
   channelId: string;
   body?: string;
   media?: MediaUse[];
+  /** Further parts of a thread, on networks with threads. */
+  thread?: string[];
+  /** The network's options, by the names in `NetworkInfo.options`. */
+  options?: Record<string, unknown>;
 }
 
 export interface CreatePostInput {
@@ -395,6 +433,41 @@ export interface CreatePostInput {
   channels: PostChannelInput[];
   /** Null or absent: a draft. */
   schedule?: PostSchedule | null;
+  /** Replace links through the workspace's link shortener when saving. */
+  shortenLinks?: boolean;
+}
+
+export interface PostCheckIssue {
+  field: 'channel' | 'text' | 'thread' | 'media' | 'options';
+  message: string;
+  /** For `thread`: which further part (0 = the second post of the thread). */
+  part?: number;
+  /** For `options`: which option. */
+  option?: string;
+}
+
+/** What saving a post would find, per channel, counted the way each network counts. */
+export interface PostCheck {
+  ok: boolean;
+  channels: {
+    channelId: string;
+    channelName: string | null;
+    network: string | null;
+    text: { count: number; max: number; unit: string } | null;
+    thread: { count: number }[];
+    issues: PostCheckIssue[];
+  }[];
+  issues: { field: 'channels' | 'schedule'; message: string }[];
+}
+
+/** A hashtag or mention used before in the workspace. */
+export interface TokenSuggestion {
+  value: string;
+  uses: number;
+}
+
+export interface ComposerSettings {
+  linkShortener: { configured: boolean; name: string | null };
 }
 
 export interface UpdatePostInput {

@@ -1,28 +1,55 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SubmitEvent } from 'react';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, isAbortError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { Checkbox, TextAreaField } from '../components/Fields.js';
+import { Checkbox } from '../components/Fields.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { nextHourIn } from '../format.js';
 import { useAction, useAsync, useDocumentTitle } from '../hooks.js';
 import { can, workspacePath } from '../permissions.js';
 import { Link, navigate } from '../router.js';
-import type { Channel, CreatePostInput, PostSchedule, Workspace } from '../types.js';
+import type { Channel, CreatePostInput, NetworkInfo, PostCheck, Workspace } from '../types.js';
+import { ChannelVariant, emptyVariant } from './ChannelVariant.js';
+import type { VariantDraft } from './ChannelVariant.js';
+import { meaningfulOptions } from './OptionFields.js';
 import { ScheduleFields } from './ScheduleFields.js';
 import type { WhenMode } from './ScheduleFields.js';
+import { SuggestingTextArea } from './SuggestingTextArea.js';
 
-const WHEN_OPTIONS: { mode: WhenMode; label: string }[] = [
+/**
+ * Ideas (`kind: 'idea'`) and queues (`schedule: { queue: true }`) are offered once the server takes them;
+ * the payload for both is built below.
+ */
+const PLANNER_FIELDS = false;
+
+const WHEN_OPTIONS: { mode: WhenMode; label: string; hint?: string }[] = [
   { mode: 'now', label: 'Now' },
   { mode: 'time', label: 'At a time' },
+  ...(PLANNER_FIELDS
+    ? [
+        {
+          mode: 'queue' as const,
+          label: 'Add to queue',
+          hint: 'Each channel takes its next free queue slot.',
+        },
+      ]
+    : []),
   { mode: 'draft', label: 'Save as draft' },
+  ...(PLANNER_FIELDS
+    ? [{ mode: 'idea' as const, label: 'Save as idea', hint: 'Kept in the ideas backlog, never scheduled.' }]
+    : []),
 ];
 
 const SUBMIT_LABELS: Record<WhenMode, string> = {
   now: 'Publish now',
   time: 'Schedule post',
+  queue: 'Add to queue',
   draft: 'Save draft',
+  idea: 'Save idea',
 };
+
+/** How long typing pauses before the server checks the draft. */
+const CHECK_DELAY_MS = 400;
 
 /** Why a channel cannot be chosen, or what choosing it means; null when there is nothing to say. */
 function channelNote(channel: Channel): string | null {
@@ -35,42 +62,104 @@ function channelNote(channel: Channel): string | null {
   return null;
 }
 
+/**
+ * The server's check of the post as it stands, asked for once typing pauses. `current` is false while the
+ * answer is for an earlier version of the post.
+ */
+function useDraftCheck(
+  workspaceId: string,
+  input: CreatePostInput | null,
+): { check: PostCheck | null; current: boolean } {
+  const key = input ? JSON.stringify(input) : null;
+  const [answer, setAnswer] = useState<{ key: string; check: PostCheck } | null>(null);
+  useEffect(() => {
+    if (!key || !input) return;
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      api.validatePost(workspaceId, input, controller.signal).then(
+        (check) => setAnswer({ key, check }),
+        (error: unknown) => {
+          // A failed check is not an answer; saving will say what is wrong.
+          if (!isAbortError(error)) setAnswer(null);
+        },
+      );
+    }, CHECK_DELAY_MS);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+    // `key` is the input, serialized: it changes exactly when the input does.
+  }, [workspaceId, key]);
+  return { check: answer?.check ?? null, current: answer !== null && answer.key === key };
+}
+
 export function ComposePage({ workspace }: { workspace: Workspace }) {
   useDocumentTitle('Compose', workspace.name);
   const channels = useAsync(
     (signal) => api.channels(workspace.id, signal).then((r) => r.channels),
     [workspace.id],
   );
+  const networks = useAsync((signal) => api.networks(signal).then((r) => r.networks), []);
+  const settings = useAsync((signal) => api.composerSettings(workspace.id, signal), [workspace.id]);
   const [body, setBody] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  /** Per-channel text; a channel absent from the map uses the post's text. */
-  const [custom, setCustom] = useState<Record<string, string>>({});
+  const [variants, setVariants] = useState<Record<string, VariantDraft>>({});
   const [mode, setMode] = useState<WhenMode>('now');
   const [local, setLocal] = useState(() => nextHourIn(workspace.timezone));
+  const [shortenLinks, setShortenLinks] = useState(false);
   const { busy, error, setError, run } = useAction();
   const canPublish = can(workspace, 'posts.publish');
 
   const available = channels.data ?? [];
   const usable = available.filter((channel) => channel.status !== 'disconnected');
+  const picked = chosen.filter((id) => usable.some((channel) => channel.id === id));
+  const networkOf = (channel: Channel): NetworkInfo | undefined =>
+    networks.data?.find((network) => network.id === channel.network);
+
+  /** The post as the API takes it, from what is on the form. */
+  const input = useMemo((): CreatePostInput => {
+    const schedule =
+      mode === 'now'
+        ? { at: 'now' }
+        : mode === 'time'
+          ? { local }
+          : mode === 'queue'
+            ? ({ queue: true } as unknown as CreatePostInput['schedule'])
+            : null;
+    return {
+      body,
+      channels: picked.map((channelId) => {
+        const draft = variants[channelId] ?? emptyVariant();
+        const channel = usable.find((c) => c.id === channelId)!;
+        const network = networkOf(channel);
+        const options = meaningfulOptions(draft.options);
+        const thread = network?.limits.threads ? draft.thread : [];
+        return {
+          channelId,
+          ...(draft.own ? { body: draft.body } : {}),
+          ...(thread.length > 0 ? { thread } : {}),
+          ...(Object.keys(options).length > 0 ? { options } : {}),
+          ...(network?.limits.firstComment && draft.firstComment.trim()
+            ? ({ firstComment: draft.firstComment } as object)
+            : {}),
+        };
+      }),
+      schedule,
+      ...(mode === 'idea' ? ({ kind: 'idea' } as object) : {}),
+      ...(shortenLinks ? { shortenLinks } : {}),
+    };
+  }, [body, picked.join(), variants, mode, local, shortenLinks, networks.data, channels.data]);
+
+  const { check, current } = useDraftCheck(workspace.id, picked.length > 0 ? input : null);
 
   function toggle(channel: Channel, on: boolean): void {
     setChosen((list) => (on ? [...list, channel.id] : list.filter((id) => id !== channel.id)));
   }
 
-  function customize(channel: Channel, on: boolean): void {
-    setCustom((map) => {
-      const next = { ...map };
-      if (on) next[channel.id] = map[channel.id] ?? body;
-      else delete next[channel.id];
-      return next;
-    });
-  }
-
   /** What is missing before the server is asked, in words; null when the form is complete. */
   function problem(): string | null {
-    const picked = chosen.filter((id) => usable.some((channel) => channel.id === id));
     if (picked.length === 0) return 'Choose at least one channel to publish to.';
-    if (!body.trim() && picked.some((id) => !(custom[id] ?? '').trim())) {
+    if (!body.trim() && picked.some((id) => !(variants[id]?.own && variants[id].body.trim()))) {
       return 'Write the text of the post.';
     }
     if (mode === 'time' && !local) return 'Choose the date and time to publish at.';
@@ -85,16 +174,6 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
       setError(new ApiError(0, 'incomplete', missing));
       return;
     }
-    const schedule: PostSchedule | null = mode === 'now' ? { at: 'now' } : mode === 'time' ? { local } : null;
-    const input: CreatePostInput = {
-      body,
-      channels: chosen
-        .filter((id) => usable.some((channel) => channel.id === id))
-        .map((channelId) =>
-          custom[channelId] !== undefined ? { channelId, body: custom[channelId] } : { channelId },
-        ),
-      schedule,
-    };
     void run(async () => {
       const { post } = await api.createPost(workspace.id, input);
       navigate(workspacePath(workspace, `posts/${encodeURIComponent(post.id)}?created=${mode}`), {
@@ -102,6 +181,9 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
       });
     });
   }
+
+  const scheduleError = check?.issues.find((i) => i.field === 'schedule')?.message ?? null;
+  const shortener = settings.data?.linkShortener;
 
   return (
     <div className="stack">
@@ -112,7 +194,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
           Your role needs approval to publish: the post waits until someone who can publish approves it.
         </p>
       ) : null}
-      <ErrorAlert error={channels.error} />
+      <ErrorAlert error={channels.error ?? networks.error} />
       {channels.loading && !channels.data ? <p className="muted">Loading channels…</p> : null}
       {channels.data && available.length === 0 ? (
         <p className="placeholder">
@@ -126,11 +208,13 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
       ) : null}
       {channels.data && available.length > 0 ? (
         <form onSubmit={submit} noValidate className="stack compose-form">
-          <TextAreaField
+          <SuggestingTextArea
             label="Post text"
+            hint="Shared by every channel that does not have its own text. Type # or @ for earlier hashtags and mentions."
+            workspaceId={workspace.id}
             rows={6}
             value={body}
-            onChange={(e) => setBody(e.target.value)}
+            onValueChange={setBody}
             className="post-text-field"
           />
           <fieldset className="stack">
@@ -138,40 +222,52 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
             <ul className="channel-choices">
               {available.map((channel) => {
                 const disabled = channel.status === 'disconnected';
-                const picked = !disabled && chosen.includes(channel.id);
-                const own = custom[channel.id];
                 return (
                   <li key={channel.id}>
                     <Checkbox
                       label={channel.name}
                       description={channelNote(channel)}
                       disabled={disabled}
-                      checked={picked}
+                      checked={!disabled && chosen.includes(channel.id)}
                       onChange={(e) => toggle(channel, e.target.checked)}
                     />
-                    {picked ? (
-                      <div className="channel-custom">
-                        <Checkbox
-                          label={`Customize for ${channel.name}`}
-                          checked={own !== undefined}
-                          onChange={(e) => customize(channel, e.target.checked)}
-                        />
-                        {own !== undefined ? (
-                          <TextAreaField
-                            label={`Text for ${channel.name}`}
-                            hint="Used on this channel instead of the post text."
-                            rows={4}
-                            value={own}
-                            onChange={(e) => setCustom((map) => ({ ...map, [channel.id]: e.target.value }))}
-                          />
-                        ) : null}
-                      </div>
-                    ) : null}
                   </li>
                 );
               })}
             </ul>
           </fieldset>
+          {check && check.issues.some((i) => i.field === 'channels') ? (
+            <p className="field-error">{check.issues.find((i) => i.field === 'channels')!.message}</p>
+          ) : null}
+          {picked.map((channelId) => {
+            const channel = usable.find((c) => c.id === channelId)!;
+            const network = networkOf(channel);
+            if (!network) return null;
+            const channelCheck = check?.channels.find((c) => c.channelId === channelId) ?? null;
+            return (
+              <ChannelVariant
+                key={channelId}
+                workspaceId={workspace.id}
+                channel={channel}
+                network={network}
+                sharedBody={body}
+                draft={variants[channelId] ?? emptyVariant()}
+                onChange={(draft) => setVariants((map) => ({ ...map, [channelId]: draft }))}
+                check={channelCheck}
+                current={current}
+              />
+            );
+          })}
+          <Checkbox
+            label="Shorten links"
+            checked={shortenLinks}
+            onChange={(e) => setShortenLinks(e.target.checked)}
+            description={
+              shortener?.configured
+                ? `Links are replaced by ${shortener.name ?? 'the link shortener'} when the post is saved; counts are for the text as written.`
+                : 'No link shortener is configured on this server yet, so this has no effect: links are kept as written. A shortener (with click tracking) can be plugged in by whoever runs Chorus.'
+            }
+          />
           <ScheduleFields
             legend="When"
             options={WHEN_OPTIONS}
@@ -180,6 +276,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
             local={local}
             onLocalChange={setLocal}
             timeZone={workspace.timezone}
+            error={mode === 'time' ? scheduleError : null}
           />
           <ErrorAlert error={error} />
           <div>

@@ -18,6 +18,8 @@ const CREATED_MESSAGES: Record<string, string> = {
   now: 'The post was created and is being sent.',
   time: 'The post was created and is scheduled.',
   draft: 'The draft was saved.',
+  queue: 'The post was created and takes the next free slot of each channel’s queue.',
+  idea: 'The idea was saved.',
 };
 
 /** How often to look again: often while something is about to change, rarely while it waits. */
