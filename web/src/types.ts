@@ -416,7 +416,7 @@ export interface Post {
 }
 
 /** When a post goes out: `{at:'now'}`, an instant, or a wall-clock time (the workspace's zone by default). */
-export type PostSchedule = { at: string } | { local: string; timeZone?: string };
+export type PostSchedule = { at: string } | { local: string; timeZone?: string } | { queue: true };
 
 export interface PostChannelInput {
   channelId: string;
@@ -435,6 +435,8 @@ export interface CreatePostInput {
   schedule?: PostSchedule | null;
   /** Replace links through the workspace's link shortener when saving. */
   shortenLinks?: boolean;
+  /** `idea`: a backlog item, never scheduled. */
+  kind?: 'post' | 'idea';
 }
 
 export interface PostCheckIssue {

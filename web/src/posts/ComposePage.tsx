@@ -16,28 +16,16 @@ import { ScheduleFields } from './ScheduleFields.js';
 import type { WhenMode } from './ScheduleFields.js';
 import { SuggestingTextArea } from './SuggestingTextArea.js';
 
-/**
- * Ideas (`kind: 'idea'`) and queues (`schedule: { queue: true }`) are offered once the server takes them;
- * the payload for both is built below.
- */
-const PLANNER_FIELDS = false;
-
 const WHEN_OPTIONS: { mode: WhenMode; label: string; hint?: string }[] = [
   { mode: 'now', label: 'Now' },
   { mode: 'time', label: 'At a time' },
-  ...(PLANNER_FIELDS
-    ? [
-        {
-          mode: 'queue' as const,
-          label: 'Add to queue',
-          hint: 'Each channel takes its next free queue slot.',
-        },
-      ]
-    : []),
+  { mode: 'queue', label: 'Add to queue', hint: 'Each channel takes its next free queue slot.' },
   { mode: 'draft', label: 'Save as draft' },
-  ...(PLANNER_FIELDS
-    ? [{ mode: 'idea' as const, label: 'Save as idea', hint: 'Kept in the ideas backlog, never scheduled.' }]
-    : []),
+  {
+    mode: 'idea',
+    label: 'Save as idea',
+    hint: 'Kept with the ideas, never scheduled; it does not have to fit the channels yet.',
+  },
 ];
 
 const SUBMIT_LABELS: Record<WhenMode, string> = {
@@ -124,7 +112,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
         : mode === 'time'
           ? { local }
           : mode === 'queue'
-            ? ({ queue: true } as unknown as CreatePostInput['schedule'])
+            ? { queue: true as const }
             : null;
     return {
       body,
@@ -145,7 +133,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
         };
       }),
       schedule,
-      ...(mode === 'idea' ? ({ kind: 'idea' } as object) : {}),
+      ...(mode === 'idea' ? { kind: 'idea' as const } : {}),
       ...(shortenLinks ? { shortenLinks } : {}),
     };
   }, [body, picked.join(), variants, mode, local, shortenLinks, networks.data, channels.data]);
@@ -158,6 +146,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
 
   /** What is missing before the server is asked, in words; null when the form is complete. */
   function problem(): string | null {
+    if (mode === 'idea') return body.trim() || picked.length > 0 ? null : 'Write the idea down first.';
     if (picked.length === 0) return 'Choose at least one channel to publish to.';
     if (!body.trim() && picked.some((id) => !(variants[id]?.own && variants[id].body.trim()))) {
       return 'Write the text of the post.';
