@@ -249,6 +249,31 @@ describe.each(TEST_TARGETS)('composer on %s', (target) => {
     ]);
   });
 
+  it('checks an idea as saving does: limits are reported but do not stop it, and it takes no time', async () => {
+    const idea = {
+      kind: 'idea',
+      body: 'x'.repeat(2100),
+      channels: [{ channelId: t.discord }],
+    };
+    const report = await validate(t, idea);
+    expect(report.ok).toBe(true);
+    expect(of(report.channels, t.discord).issues.map((i) => i.field)).toEqual(['text']);
+    const saved = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, idea);
+    expect(saved.status, saved.text).toBe(201);
+    const timed = await validate(t, { ...idea, schedule: { at: 'now' } });
+    expect(timed.ok).toBe(false);
+    expect(timed.issues).toEqual([
+      { field: 'schedule', message: expect.stringMatching(/^An idea has no time/) },
+    ]);
+    const refused = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, {
+      ...idea,
+      schedule: { at: 'now' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(timed.issues[0]!.message);
+    await t.http.delete(`/api/v1/workspaces/${t.workspaceId}/posts/${saved.body.post.id}`);
+  });
+
   it('reports channels that cannot be used and a schedule that is not a time, as the whole post', async () => {
     const other = await h.tenant('composer-other');
     const foreign = await other.http.post(`/api/v1/workspaces/${other.workspaceId}/channels`, {

@@ -12,6 +12,22 @@ const TRAILING = /[.,:;!?'"”’)\]]+$/u;
 const HASHTAG = /(?<![\p{L}\p{N}_&#/])#[\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*/gu;
 const MENTION =
   /(?<![\p{L}\p{N}_@/.])@[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?(?:@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)?/gu;
+// How a network that weighs links finds them (src/networks/mastodon/text.ts): a scheme, a dotted host, an
+// optional port and path; trailing punctuation is not part of it, except a parenthesis closing one inside.
+const WEIGHED_LINK =
+  /(?<![\p{L}\p{N}_@$#/])https?:\/\/(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}(?::\d+)?(?:[/?#][^\s]*)?/giu;
+const TRAILING_ONE = /[.,:;!?'"”’)\]]$/u;
+const occurrences = (text: string, char: string) => text.split(char).length - 1;
+
+function trimLink(match: string): string {
+  let url = match;
+  while (TRAILING_ONE.test(url)) {
+    if (url.endsWith(')') && occurrences(url, '(') >= occurrences(url, ')')) break;
+    url = url.slice(0, -1);
+  }
+  return url;
+}
+
 const REMOTE_MENTION =
   /(?<![\p{L}\p{N}_/@])@([\p{L}\p{N}_]+(?:[.-]+[\p{L}\p{N}_]+)*)@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]+/giu;
 
@@ -30,8 +46,8 @@ export function countText(text: string, limits: NetworkLimits['text']): number {
   let measured = text;
   if (limits.linkLength !== null) {
     const width = limits.linkLength;
-    measured = measured.replace(LINK, (match) => {
-      const link = match.replace(TRAILING, '');
+    measured = measured.replace(WEIGHED_LINK, (match) => {
+      const link = trimLink(match);
       return 'x'.repeat(width) + match.slice(link.length);
     });
   }
