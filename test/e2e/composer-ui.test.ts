@@ -144,7 +144,25 @@ describe('the composer in a real browser', () => {
     expect(await text.getAttribute('aria-expanded')).toBe('false');
     expect(await text.inputValue()).toBe('Try #spring and #s');
 
+    // An idea needs no channel and no time.
+    await text.fill('Autumn menu, with #spring leftovers');
+    await page.getByLabel('Save as idea').check();
+    await page.getByRole('button', { name: 'Save idea' }).click();
+    await expect.poll(() => page.url()).toMatch(/\/posts\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The idea was saved.');
+    const ideaId = /\/posts\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    const idea = await page.evaluate(
+      async ([ws, id]) => (await fetch(`/api/v1/workspaces/${ws}/posts/${id}`)).json(),
+      [workspaceId, ideaId],
+    );
+    expect(idea.post).toMatchObject({
+      kind: 'idea',
+      body: 'Autumn menu, with #spring leftovers',
+      channels: [],
+    });
+
     // On a phone, the composer with two versions fits the screen.
+    await nav(page, 'Compose');
     await page.getByLabel(HOOK, { exact: true }).check();
     await page.getByLabel(DISCORD, { exact: true }).check();
     await page.setViewportSize({ width: 360, height: 740 });
