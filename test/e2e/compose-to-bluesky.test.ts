@@ -124,5 +124,6 @@ describe('compose, plan and publish to a local Bluesky network', () => {
     expect(sentAt).toBeGreaterThanOrEqual(new Date(`${today}T${time}:00Z`).getTime() - 1_000);
     const hrefs = await links.evaluateAll((els) => els.map((el) => el.getAttribute('href')));
     expect(hrefs.every((h) => typeof h === 'string' && h.length > 0)).toBe(true);
-  });
+    // The post goes out about two minutes after it was composed: longer than the default test time limit.
+  }, 300_000);
 });
