@@ -307,6 +307,25 @@ describe.each(TEST_TARGETS)('composer on %s', (target) => {
     expect(res.status).toBe(404);
   });
 
+  it('reports media that is not in the library at the channel, and saving refuses it alike', async () => {
+    const missing = '01890000-0000-7000-8000-000000000000';
+    const draft = {
+      body: 'With a picture',
+      channels: [{ channelId: t.masto, media: [{ assetId: missing }] }],
+    };
+    const report = await validate(t, draft);
+    expect(report.ok).toBe(false);
+    expect(of(report.channels, t.masto).issues).toEqual([
+      {
+        field: 'media',
+        message: expect.stringContaining(`Media 1 (${missing}) is not in this workspace's media library`),
+      },
+    ]);
+    const refused = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/posts`, draft);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(of(report.channels, t.masto).issues[0]!.message);
+  });
+
   it("suggests the workspace's own hashtags and mentions, most used first", async () => {
     const s = await setup('tags');
     const post = async (body: string, own?: string) => {

@@ -446,6 +446,8 @@ export interface PostCheckIssue {
   part?: number;
   /** For `options`: which option. */
   option?: string;
+  /** For `media`: which item (0-based), when the problem is one item's. */
+  item?: number;
 }
 
 /** What saving a post would find, per channel, counted the way each network counts. */

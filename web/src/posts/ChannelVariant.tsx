@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { Checkbox } from '../components/Fields.js';
-import type { Channel, NetworkInfo, PostCheck, PostCheckIssue } from '../types.js';
+import { MediaPicker } from '../media/MediaPicker.js';
+import type { Channel, MediaUse, NetworkInfo, PostCheck, PostCheckIssue, Workspace } from '../types.js';
 import { NetworkPreview } from './NetworkPreview.js';
 import { OptionFields } from './OptionFields.js';
 import { SuggestingTextArea } from './SuggestingTextArea.js';
@@ -16,6 +17,8 @@ export interface VariantDraft {
   /** Where the network declares a first comment. */
   firstComment: string;
   options: Record<string, unknown>;
+  /** Media library assets, in order, where the network takes media. */
+  media: MediaUse[];
 }
 
 export const emptyVariant = (): VariantDraft => ({
@@ -24,6 +27,7 @@ export const emptyVariant = (): VariantDraft => ({
   thread: [],
   firstComment: '',
   options: {},
+  media: [],
 });
 
 type ChannelCheck = PostCheck['channels'][number];
@@ -51,7 +55,7 @@ function Issues({ id, issues }: { id: string; issues: PostCheckIssue[] }) {
 }
 
 interface ChannelVariantProps {
-  workspaceId: string;
+  workspace: Workspace;
   channel: Channel;
   network: NetworkInfo;
   sharedBody: string;
@@ -69,7 +73,7 @@ interface ChannelVariantProps {
  * would refuse, each where it belongs, and a preview in the network's look.
  */
 export function ChannelVariant({
-  workspaceId,
+  workspace,
   channel,
   network,
   sharedBody,
@@ -79,6 +83,7 @@ export function ChannelVariant({
   current,
 }: ChannelVariantProps) {
   const id = useId();
+  const workspaceId = workspace.id;
   const limits = network.limits;
   const text = draft.own ? draft.body : sharedBody;
   const issues = check?.issues ?? [];
@@ -187,8 +192,18 @@ export function ChannelVariant({
               onValueChange={(firstComment) => set({ firstComment })}
             />
           ) : null}
-          {/* MEDIA SLOT: the media library's MediaPicker goes here, limited by network.limits.media. */}
-          <Issues id={`${id}-media-errors`} issues={of('media')} />
+          {limits.media.maxItems > 0 ? (
+            <MediaPicker
+              workspace={workspace}
+              value={draft.media}
+              onChange={(media) => set({ media })}
+              label={`Media for ${channel.name}`}
+              max={limits.media.maxItems}
+              issues={of('media').map((i) => ({ index: i.item ?? null, message: i.message }))}
+            />
+          ) : (
+            <Issues id={`${id}-media-errors`} issues={of('media')} />
+          )}
           <OptionFields
             fields={network.options}
             values={draft.options}
@@ -204,6 +219,8 @@ export function ChannelVariant({
           text={text}
           thread={limits.threads ? draft.thread : []}
           options={draft.options}
+          media={limits.media.maxItems > 0 ? draft.media : []}
+          workspaceId={workspaceId}
           counter={counter}
         />
       </div>

@@ -127,6 +127,9 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
           ...(draft.own ? { body: draft.body } : {}),
           ...(thread.length > 0 ? { thread } : {}),
           ...(Object.keys(options).length > 0 ? { options } : {}),
+          ...(network && network.limits.media.maxItems > 0 && draft.media.length > 0
+            ? { media: draft.media }
+            : {}),
           ...(network?.limits.firstComment && draft.firstComment.trim()
             ? ({ firstComment: draft.firstComment } as object)
             : {}),
@@ -236,7 +239,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
             return (
               <ChannelVariant
                 key={channelId}
-                workspaceId={workspace.id}
+                workspace={workspace}
                 channel={channel}
                 network={network}
                 sharedBody={body}

@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react';
-import type { Channel, NetworkInfo, PreviewStyle } from '../types.js';
+import { api } from '../api.js';
+import { useAsync } from '../hooks.js';
+import { MediaPreview } from '../media/MediaPreview.js';
+import type { Channel, MediaUse, NetworkInfo, PreviewStyle } from '../types.js';
 import { segments } from './richText.js';
 
 export interface PreviewProps {
@@ -8,6 +11,31 @@ export interface PreviewProps {
   text: string;
   thread: string[];
   options: Record<string, unknown>;
+  /** The media of the first part, as chosen. */
+  media: MediaUse[];
+  workspaceId: string;
+}
+
+/** The chosen media as a grid (one, two side by side, or a 2×2 grid), with their alt text. */
+function MediaGrid({ workspaceId, media }: { workspaceId: string; media: MediaUse[] }) {
+  const key = media.map((m) => m.assetId).join(',');
+  const assets = useAsync(
+    (signal) =>
+      Promise.all(media.map((m) => api.mediaAsset(workspaceId, m.assetId, signal).then((r) => r.asset))),
+    [workspaceId, key],
+  );
+  if (media.length === 0 || !assets.data) return null;
+  return (
+    <div className={`preview-media preview-media-${Math.min(media.length, 4)}`}>
+      {assets.data.map((asset, i) => (
+        <MediaPreview
+          key={`${asset.id}-${i}`}
+          asset={asset}
+          {...(media[i]?.alt ? { alt: media[i].alt } : {})}
+        />
+      ))}
+    </div>
+  );
 }
 
 /** Text with links, hashtags and mentions marked the way the networks show them. */
@@ -68,6 +96,8 @@ function Microblog({
   thread,
   actions,
   warning,
+  media,
+  workspaceId,
 }: PreviewProps & { actions: string[]; warning?: string }) {
   const parts = [text, ...thread];
   return (
@@ -85,6 +115,7 @@ function Microblog({
             ) : (
               <Body text={part} />
             )}
+            {i === 0 ? <MediaGrid workspaceId={workspaceId} media={media} /> : null}
             <p className="preview-actions" aria-hidden="true">
               {actions.join('   ')}
             </p>
@@ -115,10 +146,11 @@ function MastodonPreview(props: PreviewProps) {
 }
 
 /** A channel message: a bubble with the text and the time. */
-function TelegramPreview({ channel, text }: PreviewProps) {
+function TelegramPreview({ channel, text, media, workspaceId }: PreviewProps) {
   return (
     <div className="preview-chat">
       <div className="preview-bubble">
+        <MediaGrid workspaceId={workspaceId} media={media} />
         <strong className="preview-channel-title">{channel.name}</strong>
         <Body text={text} />
         <span className="preview-time" aria-hidden="true">
@@ -130,7 +162,7 @@ function TelegramPreview({ channel, text }: PreviewProps) {
 }
 
 /** A chat message posted by an app: avatar, name with its badge, the text. */
-function ChatMessage({ channel, text, badge }: PreviewProps & { badge: string }) {
+function ChatMessage({ channel, text, badge, media, workspaceId }: PreviewProps & { badge: string }) {
   return (
     <div className="preview-post">
       <Avatar name={channel.name} />
@@ -138,6 +170,7 @@ function ChatMessage({ channel, text, badge }: PreviewProps & { badge: string })
         <Who channel={{ ...channel, account: null }} badge={badge} />
         <span className="preview-time">Today</span>
         <Body text={text} />
+        <MediaGrid workspaceId={workspaceId} media={media} />
       </div>
     </div>
   );
