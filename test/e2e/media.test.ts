@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TOKEN } from '../../src/networks/telegram/test-support/contract-env.js';
 import { startBotApiStandIn } from '../../src/networks/telegram/test-support/stand-in.js';
 import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
-import { launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import {
+  launchBrowser,
+  logIn,
+  requireBrowserSetup,
+  setUpOwner,
+  apiSession,
+  type SessionApi,
+} from '../support/browser.js';
 import { image } from '../support/media-files.js';
 
 /**
@@ -19,31 +26,14 @@ describe('the media library in a real browser', () => {
   let chorus: ChorusProcess;
   let browser: Browser;
   let bot: Awaited<ReturnType<typeof startBotApiStandIn>>;
-  let api: (method: string, path: string, body?: unknown) => Promise<Response>;
+  let api: SessionApi;
 
   beforeAll(async () => {
     requireBrowserSetup();
     bot = await startBotApiStandIn();
     chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true' } });
     await setUpOwner(chorus.url, { name: 'Mia Media', email: EMAIL, password: PASSWORD });
-    const login = await fetch(`${chorus.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = /chorus_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    api = (method, path, body) =>
-      fetch(`${chorus.url}${path}`, {
-        method,
-        headers: {
-          cookie,
-          'x-csrf-token': csrfToken,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+    api = await apiSession(chorus.url, { email: EMAIL, password: PASSWORD });
     browser = await launchBrowser();
   });
 

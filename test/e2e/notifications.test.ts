@@ -2,7 +2,14 @@ import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPayload } from '../../src/core/signature.js';
 import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
-import { launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import {
+  launchBrowser,
+  logIn,
+  requireBrowserSetup,
+  setUpOwner,
+  apiSession,
+  type SessionApi,
+} from '../support/browser.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
@@ -22,7 +29,7 @@ describe('notifications in a real browser', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let revoked = false;
   /** An API session of the owner (cookie and CSRF token), to set the scene without the UI. */
-  let api: (method: string, path: string, body?: unknown) => Promise<Response>;
+  let api: SessionApi;
 
   beforeAll(async () => {
     requireBrowserSetup();
@@ -39,24 +46,7 @@ describe('notifications in a real browser', () => {
     });
     chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true' } });
     await setUpOwner(chorus.url, { name: 'Nora Owner', email: EMAIL, password: PASSWORD });
-    const login = await fetch(`${chorus.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = /chorus_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    api = (method, path, body) =>
-      fetch(`${chorus.url}${path}`, {
-        method,
-        headers: {
-          cookie,
-          'x-csrf-token': csrfToken,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+    api = await apiSession(chorus.url, { email: EMAIL, password: PASSWORD });
     browser = await launchBrowser();
   });
 

@@ -46,3 +46,31 @@ export async function logIn(
   await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/w\/[0-9a-f-]{36}\//);
   return { page, workspaceId: /\/w\/([0-9a-f-]{36})\//.exec(page.url())![1]! };
 }
+
+/** Calls the API as a person would from the browser: a logged-in session cookie and its CSRF token. */
+export type SessionApi = (method: string, path: string, body?: unknown) => Promise<Response>;
+
+/** Logs in through the API (not a browser) and returns a caller for the session. */
+export async function apiSession(
+  url: string,
+  credentials: { email: string; password: string },
+): Promise<SessionApi> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  expect(login.status).toBe(200);
+  const cookie = /chorus_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return (method, path, body) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+}

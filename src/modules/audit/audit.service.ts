@@ -45,6 +45,24 @@ export class AuditService {
     });
   }
 
+  /** Records an action in a workspace (and its organization) on one target. */
+  inWorkspace(
+    actor: Actor,
+    workspace: { id: string; organizationId: string },
+    action: string,
+    target: { type: string; id: string },
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.record(actor, {
+      action,
+      organizationId: workspace.organizationId,
+      workspaceId: workspace.id,
+      targetType: target.type,
+      targetId: target.id,
+      data,
+    });
+  }
+
   async list(
     scope: { workspaceId: string; organizationId: string; includeOrganizationEvents: boolean },
     limit: number,

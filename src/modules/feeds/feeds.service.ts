@@ -531,14 +531,16 @@ export class FeedsService {
     feed: Feed,
     data: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.deps.audit.record(actor, {
+    return this.deps.audit.inWorkspace(
+      actor,
+      access.workspace,
       action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType: 'feed',
-      targetId: feed.id,
-      data: { host: new URL(feed.url).host, ...data },
-    });
+      { type: 'feed', id: feed.id },
+      {
+        host: new URL(feed.url).host,
+        ...data,
+      },
+    );
   }
 }
 

@@ -590,14 +590,13 @@ export class MediaService {
     targetId: string,
     data: Record<string, unknown>,
   ) {
-    return this.deps.audit.record(actor, {
+    return this.deps.audit.inWorkspace(
+      actor,
+      access.workspace,
       action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType: 'media',
-      targetId,
+      { type: 'media', id: targetId },
       data,
-    });
+    );
   }
 }
 

@@ -285,13 +285,12 @@ export class PlannerService {
     targetId: string,
     data: Record<string, unknown>,
   ) {
-    return this.deps.audit.record(actor, {
+    return this.deps.audit.inWorkspace(
+      actor,
+      access.workspace,
       action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType,
-      targetId,
+      { type: targetType, id: targetId },
       data,
-    });
+    );
   }
 }

@@ -10,12 +10,5 @@ export function recordPublishing(
   targetId: string,
   data: Record<string, unknown>,
 ) {
-  return audit.record(actor, {
-    action,
-    organizationId: access.workspace.organizationId,
-    workspaceId: access.workspace.id,
-    targetType: 'post',
-    targetId,
-    data,
-  });
+  return audit.inWorkspace(actor, access.workspace, action, { type: 'post', id: targetId }, data);
 }

@@ -277,13 +277,12 @@ export class QueuesService {
     channelId: string,
     data: Record<string, unknown>,
   ) {
-    return this.deps.audit.record(actor, {
+    return this.deps.audit.inWorkspace(
+      actor,
+      access.workspace,
       action,
-      organizationId: access.workspace.organizationId,
-      workspaceId: access.workspace.id,
-      targetType: 'channel',
-      targetId: channelId,
+      { type: 'channel', id: channelId },
       data,
-    });
+    );
   }
 }
