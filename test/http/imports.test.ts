@@ -1,0 +1,434 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { TEST_TARGETS } from '../support/databases.js';
+import { createHarness, type Harness } from '../support/harness.js';
+import { startReceiver } from '../support/receiver.js';
+
+/**
+ * Bulk CSV import through the API, on both databases: a file is checked (every row, every problem located
+ * by row and column), kept, and on confirmation its valid rows — exactly those — become posts through the
+ * posts service, in the import job. Channels are signed webhooks and Discord webhooks on a loopback receiver.
+ */
+describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
+  // Workspaces of `h.tenant` are in Europe/Berlin (UTC+1 in March 2027 until the 28th).
+  const clock = new ManualClock(new Date('2027-03-01T09:00:00Z'));
+  let h: Harness;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    h = await createHarness(target, { clock, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    receiver = await startReceiver((req, res) => {
+      if (req.path.startsWith('/discord')) return void res.end(JSON.stringify({ name: 'Discord hook' }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await h.assertNothingLeaked();
+    await h.close();
+  });
+
+  async function setup(label: string, channels: string[]) {
+    const t = await h.tenant(label);
+    const ids: Record<string, string> = {};
+    for (const name of channels) {
+      const discord = name.startsWith('discord');
+      const res = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels`, {
+        network: discord ? 'discord' : 'webhook',
+        name,
+        credential: discord
+          ? { url: `${receiver.url}/discord/api/webhooks/1/${label}-${name}` }
+          : { url: `${receiver.url}/${label}-${name}`, secret: 'import-test-secret-0001' },
+      });
+      expect(res.status, res.text).toBe(201);
+      ids[name] = res.body.channel.id;
+    }
+    const base = `/api/v1/workspaces/${t.workspaceId}`;
+    const preview = (csv: string, extra: Record<string, unknown> = {}) =>
+      t.http.post(`${base}/imports`, { fileName: `${label}.csv`, csv, ...extra });
+    const rows = async (importId: string, query = '') => {
+      const res = await t.http.get(`${base}/imports/${importId}/rows?limit=500${query}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.rows as {
+        row: number;
+        status: string;
+        cells: string[];
+        problems: { column: string | null; message: string; fix: string }[];
+        plan: null | {
+          channels: { id: string; name: string }[];
+          text: string;
+          when: string;
+          scheduledAt: string | null;
+          tags: string[];
+          campaign: string | null;
+        };
+        postId: string | null;
+      }[];
+    };
+    const confirmAndRun = async (importId: string) => {
+      const confirmed = await t.http.post(`${base}/imports/${importId}/confirm`);
+      expect(confirmed.status, confirmed.text).toBe(200);
+      expect(confirmed.body.import.status).toBe('queued');
+      expect(h.queuedJobs.filter((j) => j.name === 'imports.run.v1')).toHaveLength(1);
+      await h.runQueuedJobs('imports.run.v1');
+      const done = await t.http.get(`${base}/imports/${importId}`);
+      expect(done.body.import.status).toBe('finished');
+      return done.body.import;
+    };
+    const posts = async () => (await t.http.get(`${base}/posts?limit=200`)).body.posts as any[];
+    // Publishing jobs the posts queued are not this test's concern.
+    const dropPublishJobs = () => {
+      for (let i = h.queuedJobs.length - 1; i >= 0; i--)
+        if (h.queuedJobs[i]!.name === 'deliveries.publish.v1') h.queuedJobs.splice(i, 1);
+    };
+    return { ...t, channel: ids, base, preview, rows, confirmAndRun, posts, dropPublishJobs };
+  }
+
+  it('imports the documented layout: BOM, CRLF, quoted newlines, names or ids, drafts, instants and local times', async () => {
+    const t = await setup('layout', ['News', 'discord-team']);
+    const csv =
+      '\uFEFFChannel,TEXT,Time,Tags,Campaign\r\n' +
+      'news,"Spring menu\r\nis here, finally",2027-03-10T09:30:00+01:00,food; spring,Spring 2027\r\n' +
+      `${t.channel['discord-team']}|News,Two channels at once,2027-03-10 18:00,"a,b,a",\r\n` +
+      'News,"A draft with ""quotes""",,,\r\n';
+    const res = await t.preview(csv);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.import).toMatchObject({
+      layout: 'chorus',
+      status: 'previewed',
+      totalRows: 3,
+      validRows: 3,
+      invalidRows: 0,
+      columns: ['Channel', 'TEXT', 'Time', 'Tags', 'Campaign'],
+      checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const preview = await t.rows(res.body.import.id);
+    expect(preview.map((r) => r.row)).toEqual([2, 3, 4]);
+    expect(preview[0]!.plan).toMatchObject({
+      channels: [{ id: t.channel.News, name: 'News' }],
+      text: 'Spring menu\r\nis here, finally',
+      when: 'scheduled',
+      scheduledAt: '2027-03-10T08:30:00.000Z',
+      tags: ['food', 'spring'],
+      campaign: 'Spring 2027',
+    });
+    // A local time is the workspace's (Europe/Berlin, UTC+1 on 10 March).
+    expect(preview[1]!.plan).toMatchObject({
+      channels: [{ id: t.channel['discord-team'] }, { id: t.channel.News }],
+      scheduledAt: '2027-03-10T17:00:00.000Z',
+      tags: ['a', 'b'],
+      campaign: null,
+    });
+    expect(preview[2]!.plan).toMatchObject({
+      text: 'A draft with "quotes"',
+      when: 'draft',
+      scheduledAt: null,
+    });
+    // Nothing exists before confirmation.
+    expect(await t.posts()).toHaveLength(0);
+
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ doneRows: 3, importedRows: 3, failedRows: 0 });
+    const imported = await t.rows(res.body.import.id);
+    expect(imported.every((r) => r.status === 'imported' && r.postId)).toBe(true);
+    const posts = await t.posts();
+    expect(posts).toHaveLength(3);
+    const byId = new Map(posts.map((p) => [p.id, p]));
+    const first = byId.get(imported[0]!.postId!);
+    expect(first).toMatchObject({
+      body: 'Spring menu\r\nis here, finally',
+      status: 'scheduled',
+      tags: ['food', 'spring'],
+      campaign: 'Spring 2027',
+    });
+    expect(first.scheduledAt).toBe('2027-03-10T08:30:00.000Z');
+    const second = byId.get(imported[1]!.postId!);
+    expect(second.channels.map((c: { channelId: string }) => c.channelId).sort()).toEqual(
+      [t.channel.News, t.channel['discord-team']].sort(),
+    );
+    expect(second).toMatchObject({
+      scheduleLocal: '2027-03-10T18:00',
+      scheduleTimeZone: 'Europe/Berlin',
+      tags: ['a', 'b'],
+      campaign: null,
+    });
+    expect(byId.get(imported[2]!.postId!)).toMatchObject({ status: 'draft', body: 'A draft with "quotes"' });
+    t.dropPublishJobs();
+  });
+
+  it('reports every problem with its row and column, and how to fix it', async () => {
+    const t = await setup('problems', ['News', 'discord-short']);
+    const csv = [
+      'channel,text,time,first_comment,media,tags,campaign',
+      'Nowhere,Unknown channel,,,,,',
+      `discord-short,${'x'.repeat(2001)},,,,,`,
+      'News,Bad time,next tuesday,,,,',
+      'News,In the past,2027-02-28T10:00:00Z,,,,',
+      'News,Impossible date,2027-02-30 10:00,,,,',
+      'News,First comment nowhere,,Follow us,,,',
+      ',No channel,,,,,',
+      `News,Long tag,,,,${'t'.repeat(101)},`,
+      'News,Fine,,,,,',
+      'News,Too many fields,,,,,,surprise',
+    ].join('\n');
+    const res = await t.preview(csv);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.import).toMatchObject({ totalRows: 10, validRows: 1, invalidRows: 9 });
+    const problems = await t.rows(res.body.import.id, '&status=problems');
+    const located = Object.fromEntries(problems.map((r) => [r.row, r.problems]));
+    expect(Object.keys(located).map(Number)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 11]);
+    expect(located[2]).toEqual([
+      expect.objectContaining({
+        column: 'channel',
+        message: expect.stringContaining('no channel "Nowhere"'),
+      }),
+    ]);
+    expect(located[2]![0]!.fix).toContain('News');
+    expect(located[3]).toEqual([
+      expect.objectContaining({
+        column: 'text',
+        message: expect.stringMatching(/discord-short: The text is 2001 characters long; the limit is 2000/),
+      }),
+    ]);
+    expect(located[4]).toEqual([
+      expect.objectContaining({
+        column: 'time',
+        message: expect.stringContaining('"next tuesday" is not a time'),
+      }),
+    ]);
+    expect(located[4]![0]!.fix).toContain('Europe/Berlin');
+    expect(located[5]).toEqual([
+      expect.objectContaining({ column: 'time', message: expect.stringContaining('is in the past') }),
+    ]);
+    expect(located[6]).toEqual([
+      expect.objectContaining({ column: 'time', message: expect.stringContaining('not a real date') }),
+    ]);
+    expect(located[7]).toEqual([
+      expect.objectContaining({ column: 'first_comment', message: 'News cannot post a first comment.' }),
+    ]);
+    expect(located[8]).toEqual([
+      expect.objectContaining({ column: 'channel', message: 'No channel is given.' }),
+    ]);
+    expect(located[9]).toEqual([
+      expect.objectContaining({
+        column: 'tags',
+        message: expect.stringContaining('longer than 50 characters'),
+      }),
+    ]);
+    expect(located[11]).toEqual([
+      expect.objectContaining({ column: null, message: expect.stringContaining('has 8 fields') }),
+    ]);
+    for (const r of problems) for (const p of r.problems) expect(p.fix.length).toBeGreaterThan(5);
+    // A problem row keeps its fields as written, for showing it.
+    expect(problems[0]!.cells).toEqual(['Nowhere', 'Unknown channel', '', '', '', '', '']);
+  });
+
+  it('refuses files that are not CSV, and headers it does not know, saying what to do', async () => {
+    const t = await setup('files', ['News']);
+    const cases: [string, RegExp][] = [
+      ['', /empty/],
+      ['PK\u0003\u0004 workbook bytes', /Excel.*not CSV/],
+      ['channel,text\nNews,"never closed\n', /Line \d+: a quoted field is never closed/],
+      ['channel,text,colour,size\nNews,hi,red,L\n', /unknown columns "colour", "size"/],
+      ['text,time\nhello,\n', /neither a Chorus header/],
+      ['Channel,text\n', /header row but no posts/],
+      ['channel,text,Text\nNews,a,b\n', /twice/],
+      ['channel,media\nNews,\n', /no text column/],
+    ];
+    for (const [csv, message] of cases) {
+      const res = await t.preview(csv || ' ');
+      expect(res.status, `${JSON.stringify(csv)} → ${res.text}`).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    const latin1 = await t.http.post(`${t.base}/imports`, {
+      fileName: 'x.csv',
+      csv: 'channel,text\nNews,caf\u00e9',
+    });
+    expect(latin1.status).toBe(201);
+    expect(await t.posts()).toHaveLength(0);
+  });
+
+  it('reads Hootsuite bulk files into the channel chosen at import time', async () => {
+    const t = await setup('hoot', ['Main', 'Other']);
+    const csv = [
+      '15/03/2027 09:30,Hello from Hootsuite,https://example.com/spring',
+      '16/03/2027 14:05,"Second, with a comma",',
+      '31/02/2027 10:00,Impossible day,',
+      '15/03/2027 09:30,Bad link,not a link',
+    ].join('\r\n');
+    const missing = await t.preview(csv);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/Hootsuite.*choose the channel/);
+
+    const res = await t.preview(csv, { channelId: t.channel.Main });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.import).toMatchObject({
+      layout: 'hootsuite',
+      dateFormat: 'dd/mm/yyyy',
+      channelId: t.channel.Main,
+      totalRows: 4,
+      validRows: 2,
+      columns: ['date', 'message', 'link'],
+    });
+    const rows = await t.rows(res.body.import.id);
+    expect(rows.map((r) => r.row)).toEqual([1, 2, 3, 4]);
+    expect(rows[0]!.plan).toMatchObject({
+      channels: [{ id: t.channel.Main }],
+      text: 'Hello from Hootsuite https://example.com/spring',
+      scheduledAt: '2027-03-15T08:30:00.000Z',
+    });
+    expect(rows[2]!.problems).toEqual([
+      expect.objectContaining({ column: 'date', message: expect.stringContaining('dd/mm/yyyy hh:mm') }),
+    ]);
+    expect(rows[3]!.problems).toEqual([expect.objectContaining({ column: 'link' })]);
+
+    // Month first, with a header row, as the other date order; ambiguous dates must be chosen.
+    const us = 'Date,Message,Link\n03/04/2027 10:00,US order,\n03/28/2027 10:00,Clearly month first,\n';
+    const usRes = await t.preview(us, { channelId: t.channel.Other });
+    expect(usRes.status, usRes.text).toBe(201);
+    expect(usRes.body.import).toMatchObject({ dateFormat: 'mm/dd/yyyy', validRows: 2, totalRows: 2 });
+    expect((await t.rows(usRes.body.import.id))[0]!.plan!.scheduledAt).toBe('2027-03-04T09:00:00.000Z');
+    const ambiguous = await t.preview('03/04/2027 10:00,Which day?\n', { channelId: t.channel.Other });
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.error.message).toMatch(/choose the format/);
+    const chosen = await t.preview('03/04/2027 10:00,Which day?\n', {
+      channelId: t.channel.Other,
+      dateFormat: 'dd/mm/yyyy',
+    });
+    expect((await t.rows(chosen.body.import.id))[0]!.plan!.scheduledAt).toBe('2027-04-03T08:00:00.000Z');
+
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ importedRows: 2, failedRows: 0 });
+    const posts = await t.posts();
+    expect(posts.map((p) => p.body).sort()).toEqual([
+      'Hello from Hootsuite https://example.com/spring',
+      'Second, with a comma',
+    ]);
+    expect(posts.every((p) => p.channels[0].channelId === t.channel.Main)).toBe(true);
+    t.dropPublishJobs();
+  });
+
+  it('imports only the good rows of a mixed file, exactly as previewed, once', async () => {
+    const t = await setup('mixed', ['News', 'Spare']);
+    const lines = ['channel,text,time'];
+    for (let i = 1; i <= 30; i++) {
+      lines.push(
+        i % 3 === 0
+          ? `Missing,Bad row ${i},`
+          : `News,Good row ${i},2027-03-${String(10 + (i % 15)).padStart(2, '0')} 10:00`,
+      );
+    }
+    const res = await t.preview(lines.join('\n'));
+    expect(res.body.import).toMatchObject({ totalRows: 30, validRows: 20 });
+    const previewed = (await t.rows(res.body.import.id, '&status=valid')).map((r) => r.plan!.text);
+    expect(previewed).toHaveLength(20);
+
+    // The confirmed import uses the plan kept at preview time, not the file read again: a second channel
+    // named "News" (which makes the name ambiguous in a new preview) changes nothing about it.
+    const twin = await t.http.post(`${t.base}/channels`, {
+      network: 'webhook',
+      name: 'News',
+      credential: { url: `${receiver.url}/mixed-twin`, secret: 'import-test-secret-0001' },
+    });
+    expect(twin.status, twin.text).toBe(201);
+    const reread = await t.preview(lines.join('\n'));
+    expect(reread.body.import.validRows).toBe(0);
+    expect((await t.rows(reread.body.import.id))[0]!.problems[0]!.message).toMatch(/Several channels/);
+
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ validRows: 20, doneRows: 20, importedRows: 20, failedRows: 0 });
+    const posts = await t.posts();
+    expect(posts.map((p) => p.body).sort()).toEqual([...previewed].sort());
+    expect(posts.every((p) => p.channels[0].channelId === t.channel.News)).toBe(true);
+    const rows = await t.rows(res.body.import.id);
+    expect(rows.filter((r) => r.status === 'invalid')).toHaveLength(10);
+    expect(new Set(rows.filter((r) => r.postId).map((r) => r.postId)).size).toBe(20);
+
+    // Confirming again imports nothing more.
+    const again = await t.http.post(`${t.base}/imports/${res.body.import.id}/confirm`);
+    expect(again.status).toBe(409);
+    await h.runQueuedJobs('imports.run.v1');
+    expect(await t.posts()).toHaveLength(20);
+    t.dropPublishJobs();
+  });
+
+  it('fails a row whose time passed between preview and import, and imports the rest', async () => {
+    const t = await setup('late', ['News']);
+    const res = await t.preview(
+      'channel,text,time\nNews,Soon,2027-03-01T09:30:00Z\nNews,Later,2027-03-01T12:00:00Z\n',
+    );
+    expect(res.body.import.validRows).toBe(2);
+    clock.advance(3600_000);
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ importedRows: 1, failedRows: 1 });
+    const rows = await t.rows(res.body.import.id);
+    expect(rows[0]).toMatchObject({ status: 'failed', postId: null });
+    expect(rows[0]!.problems).toEqual([
+      expect.objectContaining({
+        column: 'time',
+        message: expect.stringContaining('has passed since the preview'),
+      }),
+    ]);
+    expect((await t.posts()).map((p) => p.body)).toEqual(['Later']);
+    t.dropPublishJobs();
+  });
+
+  it('keeps imports to their workspace and to people who may write posts', async () => {
+    const t = await setup('owner', ['News']);
+    const other = await setup('stranger', ['News']);
+    const res = await t.preview('channel,text\nNews,Mine\n');
+    const foreign = await other.http.get(`${t.base}/imports/${res.body.import.id}`);
+    expect(foreign.status).toBe(404);
+    const sideways = await other.http.get(`${other.base}/imports/${res.body.import.id}/rows`);
+    expect(sideways.status).toBe(404);
+    const analyst = await h.member(t.workspaceId, 'analyst');
+    const refused = await analyst.http.post(`${t.base}/imports`, {
+      fileName: 'a.csv',
+      csv: 'channel,text\nNews,x\n',
+    });
+    expect(refused.status).toBe(403);
+  });
+
+  it('puts `queue` rows into each channel’s next free queue slot, and fails them where there is none', async () => {
+    const t = await setup('queue', ['News', 'Unqueued']);
+    const slots = await t.http.put(`${t.base}/channels/${t.channel.News}/queue`, {
+      slots: [{ weekday: 3, time: '10:00' }],
+    });
+    expect(slots.status, slots.text).toBe(200);
+    const res = await t.preview(
+      'channel,text,time\nNews,Queued,queue\nNews,Queued too,QUEUE\nUnqueued,Nowhere to go,queue\n',
+    );
+    expect(res.body.import.validRows).toBe(3);
+    expect((await t.rows(res.body.import.id)).map((r) => r.plan!.when)).toEqual(['queue', 'queue', 'queue']);
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ importedRows: 2, failedRows: 1 });
+    const rows = await t.rows(res.body.import.id);
+    expect(rows[2]!.problems).toEqual([expect.objectContaining({ column: null })]);
+    expect(rows[2]!.problems[0]!.message).toMatch(/Unqueued|queue|slot/i);
+    const posts = await t.posts();
+    // Monday 1 March 2027: the next Wednesdays at 10:00 in Berlin, one post per slot.
+    expect(posts.map((p) => p.scheduledAt ?? p.deliveries[0]?.dueAt).sort()).toEqual([
+      '2027-03-03T09:00:00.000Z',
+      '2027-03-10T09:00:00.000Z',
+    ]);
+    t.dropPublishJobs();
+  });
+
+  it('forgets imports after 30 days, keeping the posts they created', async () => {
+    const t = await setup('retention', ['News']);
+    const done = await t.preview('channel,text\nNews,Kept post\n');
+    await t.confirmAndRun(done.body.import.id);
+    const pending = await t.preview('channel,text\nNews,Never confirmed\n');
+    clock.advance(29 * 86_400_000);
+    await t.http.login(t.email); // sessions end sooner than that
+    const recent = await t.preview('channel,text\nNews,Checked recently\n');
+    clock.advance(2 * 86_400_000);
+    await h.services.jobs.send('imports.retention.v1', {});
+    await h.runQueuedJobs('imports.retention.v1');
+    await t.http.login(t.email);
+    expect((await t.http.get(`${t.base}/imports/${done.body.import.id}`)).status).toBe(404);
+    expect((await t.http.get(`${t.base}/imports/${pending.body.import.id}`)).status).toBe(404);
+    expect((await t.http.get(`${t.base}/imports/${recent.body.import.id}`)).status).toBe(200);
+    expect((await t.posts()).map((p) => p.body)).toEqual(['Kept post']);
+  });
+});
