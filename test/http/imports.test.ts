@@ -156,6 +156,18 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
     t.dropPublishJobs();
   });
 
+  it('reads files separated by semicolons or tabs, as spreadsheets in many locales save them', async () => {
+    const t = await setup('separators', ['News']);
+    const semicolons = await t.preview('Channel;Text;Tags\r\nNews;"Prix: 3,50 €; servi chaud";a,b\r\n');
+    expect(semicolons.status, semicolons.text).toBe(201);
+    expect((await t.rows(semicolons.body.import.id))[0]!.plan).toMatchObject({
+      text: 'Prix: 3,50 €; servi chaud',
+      tags: ['a', 'b'],
+    });
+    const tabs = await t.preview('channel\ttext\nNews\tTabbed, with a comma\n');
+    expect((await t.rows(tabs.body.import.id))[0]!.plan).toMatchObject({ text: 'Tabbed, with a comma' });
+  });
+
   it('reports every problem with its row and column, and how to fix it', async () => {
     const t = await setup('problems', ['News', 'discord-short']);
     const csv = [
