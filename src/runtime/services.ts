@@ -46,6 +46,7 @@ import type { MediaStorage } from '../modules/media/storage.js';
 import { createMediaStorage } from '../modules/media/storage-config.js';
 import { ImportsService } from '../modules/imports/imports.service.js';
 import { importRetentionJob, importRunJob } from '../modules/imports/jobs.js';
+import { mediaLibrarySource } from '../modules/imports/media-source.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -256,8 +257,7 @@ export function createServices(deps: {
     posts,
     channels,
     workspaces,
-    // The media library attaches media by id and by URL; until it is wired in, media cells are refused.
-    media: null,
+    media: mediaLibrarySource(media),
     jobs,
     clock,
     logger,

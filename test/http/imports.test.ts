@@ -1,5 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import type { EgressPolicy } from '../../src/egress/safe-fetch.js';
+import { ImportsService } from '../../src/modules/imports/imports.service.js';
+import { mediaLibrarySource } from '../../src/modules/imports/media-source.js';
+import { MediaRepository } from '../../src/modules/media/media.repository.js';
+import { MediaService } from '../../src/modules/media/media.service.js';
+import { FileMediaStorage } from '../../src/modules/media/storage-file.js';
+import { ImportsRepository } from '../../src/modules/imports/imports.repository.js';
+import { TEST_TOKEN } from '../../src/networks/telegram/test-support/contract-env.js';
+import { startBotApiStandIn } from '../../src/networks/telegram/test-support/stand-in.js';
+import { image } from '../support/media-files.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { startReceiver } from '../support/receiver.js';
@@ -14,15 +26,41 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
   const clock = new ManualClock(new Date('2027-03-01T09:00:00Z'));
   let h: Harness;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  /** Serves media files: a picture, text pretending to be one, one over the size limit, redirects. */
+  let web: Awaited<ReturnType<typeof startReceiver>>;
+  let bot: Awaited<ReturnType<typeof startBotApiStandIn>>;
+  let png: Buffer;
+  const MAX_MEDIA = 200_000;
 
   beforeAll(async () => {
-    h = await createHarness(target, { clock, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    h = await createHarness(target, {
+      clock,
+      env: { EGRESS_ALLOW_PRIVATE: 'true', MEDIA_MAX_BYTES: String(MAX_MEDIA) },
+    });
+    h.secrets.add(TEST_TOKEN);
     receiver = await startReceiver((req, res) => {
       if (req.path.startsWith('/discord')) return void res.end(JSON.stringify({ name: 'Discord hook' }));
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
+    png = await image('png', 320, 240);
+    bot = await startBotApiStandIn();
+    web = await startReceiver((req, res) => {
+      if (req.path === '/files/poster.png')
+        return void res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      if (req.path === '/files/notes.png')
+        return void res.writeHead(200, { 'content-type': 'image/png' }).end('just text');
+      if (req.path === '/files/huge.png') return void res.writeHead(200).end(Buffer.alloc(MAX_MEDIA + 10));
+      if (req.path === '/redirect-to-loopback') {
+        // To another loopback server, which the strict policy below does not allow.
+        const location = `http://127.0.0.1:${new URL(receiver.url).port}/files/poster.png`;
+        return void res.writeHead(302, { location }).end();
+      }
+      res.writeHead(404).end();
+    });
   });
   afterAll(async () => {
+    await web.close();
+    await bot.close();
     await receiver.close();
     await h.assertNothingLeaked();
     await h.close();
@@ -33,12 +71,15 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
     const ids: Record<string, string> = {};
     for (const name of channels) {
       const discord = name.startsWith('discord');
+      const telegram = name.startsWith('Telegram');
       const res = await t.http.post(`/api/v1/workspaces/${t.workspaceId}/channels`, {
-        network: discord ? 'discord' : 'webhook',
+        network: discord ? 'discord' : telegram ? 'telegram' : 'webhook',
         name,
         credential: discord
           ? { url: `${receiver.url}/discord/api/webhooks/1/${label}-${name}` }
-          : { url: `${receiver.url}/${label}-${name}`, secret: 'import-test-secret-0001' },
+          : telegram
+            ? { botToken: TEST_TOKEN, chatId: '@acme_news', apiBase: bot.url }
+            : { url: `${receiver.url}/${label}-${name}`, secret: 'import-test-secret-0001' },
       });
       expect(res.status, res.text).toBe(201);
       ids[name] = res.body.channel.id;
@@ -424,6 +465,167 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
       '2027-03-10T09:00:00.000Z',
     ]);
     t.dropPublishJobs();
+  });
+
+  it('attaches media by library id and by URL; what only fetching can tell fails its row at import', async () => {
+    const t = await setup('media', ['Telegram news', 'News']);
+    const uploaded = await t.http.raw('POST', `${t.base}/media`, {
+      body: png,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const assetId = uploaded.body.asset.id as string;
+    const unknownId = randomUUID();
+    const csv = [
+      'channel,text,media',
+      `Telegram news,From the library,${assetId}`,
+      `Telegram news,From the web,${web.url}/files/poster.png`,
+      `Telegram news,Unknown id,${unknownId}`,
+      'Telegram news,Not an address,ftp://example.com/x.png',
+      `News,Media where none is taken,${assetId}`,
+      `Telegram news,Too large,${web.url}/files/huge.png`,
+      `Telegram news,Not a picture,${web.url}/files/notes.png`,
+      `Telegram news,Both,${assetId} | ${web.url}/files/poster.png`,
+    ].join('\n');
+    const res = await t.preview(csv);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.import).toMatchObject({ totalRows: 8, validRows: 5 });
+    const checked = await t.rows(res.body.import.id);
+    expect(checked[2]!.problems).toEqual([
+      expect.objectContaining({ column: 'media', message: expect.stringContaining(`no media ${unknownId}`) }),
+    ]);
+    expect(checked[3]!.problems).toEqual([
+      expect.objectContaining({
+        column: 'media',
+        message: expect.stringContaining('neither a media-library id'),
+      }),
+    ]);
+    expect(checked[4]!.problems).toEqual([
+      expect.objectContaining({ column: 'media', message: 'News takes no media.' }),
+    ]);
+    // Nothing was fetched while checking.
+    expect(web.requests).toHaveLength(0);
+
+    const done = await t.confirmAndRun(res.body.import.id);
+    expect(done).toMatchObject({ importedRows: 3, failedRows: 2 });
+    const rows = await t.rows(res.body.import.id);
+    expect(rows[5]).toMatchObject({ row: 7, status: 'failed', postId: null });
+    expect(rows[5]!.problems).toEqual([
+      expect.objectContaining({
+        column: 'media',
+        message: expect.stringMatching(/huge\.png: .*(larger|limit)/i),
+      }),
+    ]);
+    expect(rows[6]).toMatchObject({ row: 8, status: 'failed', postId: null });
+    expect(rows[6]!.problems).toEqual([expect.objectContaining({ column: 'media' })]);
+    const posts = await t.posts();
+    const media = (row: number) =>
+      posts
+        .find((p) => p.id === rows.find((r) => r.row === row)!.postId)
+        .channels[0].media.map((m: { assetId: string }) => m.assetId);
+    expect(media(2)).toEqual([assetId]);
+    expect(media(3)).toHaveLength(1);
+    expect(media(3)[0]).not.toBe(assetId);
+    expect(media(9)).toHaveLength(2);
+    expect(media(9)[0]).toBe(assetId);
+    // A failed row left no post behind; its fetched file may stay in the library, but no post uses it.
+    expect(posts).toHaveLength(3);
+    t.dropPublishJobs();
+  });
+
+  it('refuses media on private or loopback addresses without the allowance, also after a redirect', async () => {
+    const t = await setup('hostile', ['Telegram news']);
+    const access = (await h.services.workspaces.accessOf(t.user.id, t.workspaceId))!;
+    const actor = { userId: t.user.id, tokenId: null, ip: null, userAgent: 'test' };
+    // This instance's operator allows no private addresses, except the one server the file is served from
+    // (as an intranet host would be allowed one by one).
+    const strict: EgressPolicy = { allowPrivate: false, allowList: [`127.0.0.1:${new URL(web.url).port}`] };
+    const library = new MediaService({
+      repo: new MediaRepository(h.database.db),
+      storage: new FileMediaStorage(path.join(h.config.dataDir, 'media')),
+      audit: h.services.audit,
+      clock,
+      logger: h.services.logger,
+      maxBytes: MAX_MEDIA,
+      egress: strict,
+      channel: (a, id) => h.services.channels.get(a, id),
+    });
+    const imports = new ImportsService({
+      repo: new ImportsRepository(h.database.db),
+      posts: h.services.posts,
+      channels: h.services.channels,
+      workspaces: h.services.workspaces,
+      media: mediaLibrarySource(library),
+      jobs: h.services.jobs,
+      clock,
+      logger: h.services.logger,
+      egress: strict,
+    });
+    const csv = [
+      'channel,text,media',
+      `Telegram news,Allowed host,${web.url}/files/poster.png`,
+      `Telegram news,Loopback by name,http://localhost:${new URL(receiver.url).port}/x.png`,
+      'Telegram news,Private network,http://10.1.2.3/cat.png',
+      'Telegram news,Cloud metadata,http://169.254.169.254/latest/meta-data',
+      'Telegram news,IPv6 loopback,http://[::1]:8080/x.png',
+      `Telegram news,Redirected to loopback,${web.url}/redirect-to-loopback`,
+    ].join('\n');
+    const preview = await imports.preview(access, actor, { fileName: 'hostile.csv', source: csv });
+    const checked = await imports.rows(access, preview.id, { offset: 0, limit: 10 });
+    for (const r of checked.rows.slice(1, 5)) {
+      expect(r.status, `row ${r.row}`).toBe('invalid');
+      expect(r.problems).toEqual([
+        expect.objectContaining({
+          column: 'media',
+          message: expect.stringContaining('private or reserved address'),
+          fix: expect.stringContaining('EGRESS_ALLOW_PRIVATE'),
+        }),
+      ]);
+    }
+    expect(checked.rows.map((r) => r.status)).toEqual([
+      'valid',
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
+      'valid',
+    ]);
+
+    // The redirect's target is only seen when fetching: that row fails, located, and nothing of it exists.
+    await imports.confirm(access, preview.id, { queue: false });
+    const done = await imports.run(preview.id);
+    expect(done).toMatchObject({ importedRows: 1, failedRows: 1 });
+    const after = await imports.rows(access, preview.id, { offset: 0, limit: 10, statuses: ['failed'] });
+    expect(after.rows).toHaveLength(1);
+    expect(after.rows[0]).toMatchObject({ row: 7, postId: null });
+    expect(after.rows[0]!.problems).toEqual([
+      expect.objectContaining({ column: 'media', message: expect.stringContaining('private or reserved') }),
+    ]);
+    expect((await t.posts()).map((p) => p.body)).toEqual(['Allowed host']);
+    t.dropPublishJobs();
+  });
+
+  it('lets only people who may manage media bring media in by URL', async () => {
+    const t = await setup('roles', ['Telegram news']);
+    const token = await t.http.post('/api/v1/tokens', {
+      name: 'posts only',
+      workspaceIds: [t.workspaceId],
+      permissions: ['posts.write', 'posts.read'],
+    });
+    expect(token.status, token.text).toBe(201);
+    h.secrets.add(token.body.secret);
+    const client = h.client();
+    client.useToken(token.body.secret);
+    const res = await client.post(`${t.base}/imports`, {
+      fileName: 'token.csv',
+      csv: `channel,text,media\nTelegram news,By URL,${web.url}/files/poster.png\n`,
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.import.validRows).toBe(0);
+    const rows = await client.get(`${t.base}/imports/${res.body.import.id}/rows`);
+    expect(rows.body.rows[0].problems).toEqual([
+      expect.objectContaining({ column: 'media', message: expect.stringContaining('may not') }),
+    ]);
   });
 
   it('forgets imports after 30 days, keeping the posts they created', async () => {

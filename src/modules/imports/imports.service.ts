@@ -125,6 +125,7 @@ export class ImportsService {
       egress: this.deps.egress,
       assets,
       mediaAvailable: this.deps.media !== null,
+      mayImportMedia: access.permissions.includes('media.manage'),
     };
     const rows: { row: number; cells: string[]; plan: RowPlan | null; problems: RowProblem[] }[] = [];
     for (const record of dataRows) {

@@ -60,6 +60,8 @@ export interface PlanContext {
   assets: Map<string, { mimeType: string; bytes: number }>;
   /** False while this Chorus has no media library to attach media with. */
   mediaAvailable: boolean;
+  /** Whether the person may add files to the media library (media URLs are fetched into it). */
+  mayImportMedia: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -274,6 +276,14 @@ export async function planRow(record: CsvRecord, ctx: PlanContext, hosts: HostCh
         continue;
       }
       const url = parseHttpUrl(part);
+      if (url && !ctx.mayImportMedia) {
+        problems.add(
+          'media',
+          `${clip(part)} would be added to the media library, which your role may not do.`,
+          'Use the id of a file already in the media library, or ask someone who manages media to import the file.',
+        );
+        continue;
+      }
       if (!url) {
         problems.add(
           'media',
