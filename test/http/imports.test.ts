@@ -628,6 +628,39 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
     ]);
   });
 
+  it('continues after an interruption without creating any row twice, even with two runs at once', async () => {
+    const t = await setup('rerun', ['News']);
+    const access = (await h.services.workspaces.accessOf(t.user.id, t.workspaceId))!;
+    const lines = ['channel,text'];
+    for (let i = 1; i <= 12; i++) lines.push(`News,Row ${i}`);
+    const res = await t.preview(lines.join('\n'));
+    await h.services.imports.confirm(access, res.body.import.id, { queue: false });
+    // A run that stopped while creating row 2 (its post may or may not exist).
+    const repo = new ImportsRepository(h.database.db);
+    expect(await repo.claimRun(res.body.import.id)).toBeDefined();
+    expect(await repo.claimRow(res.body.import.id, 2)).toBe(true);
+    expect(await repo.claimRow(res.body.import.id, 2)).toBe(false);
+
+    // The job runs again — twice at once, as when a run outlives its expiry.
+    await Promise.all([
+      h.services.imports.run(res.body.import.id),
+      h.services.imports.run(res.body.import.id),
+    ]);
+    const done = await h.services.imports.get(access, res.body.import.id);
+    // Row 2 is reported; the others are imported once (a row the second run found half-done while the first
+    // was creating it may be reported too, never created twice).
+    expect(done).toMatchObject({ status: 'finished', doneRows: 12 });
+    expect(done.importedRows).toBeGreaterThanOrEqual(10);
+    const rows = await t.rows(res.body.import.id);
+    expect(rows[0]).toMatchObject({ row: 2, status: 'failed', postId: null });
+    expect(rows[0]!.problems[0]!.message).toContain('interrupted');
+    const bodies = (await t.posts()).map((p) => p.body).sort();
+    expect(new Set(bodies).size).toBe(bodies.length);
+    expect(bodies.length).toBeGreaterThanOrEqual(done.importedRows);
+    expect(bodies.length).toBeLessThanOrEqual(11);
+    expect(bodies).not.toContain('Row 1');
+  });
+
   it('forgets imports after 30 days, keeping the posts they created', async () => {
     const t = await setup('retention', ['News']);
     const done = await t.preview('channel,text\nNews,Kept post\n');

@@ -181,16 +181,29 @@ export class ImportsRepository {
     return row && toImport(row);
   }
 
-  async pendingRows(importId: string, limit: number): Promise<ImportRow[]> {
-    const rows = await this.db
+  /** Rows in these states, in file order (all of them without a limit). */
+  async pendingRows(importId: string, statuses: readonly RowStatus[], limit?: number): Promise<ImportRow[]> {
+    let q = this.db
       .selectFrom('import_rows')
       .selectAll()
       .where('import_id', '=', importId)
-      .where('status', 'in', ['valid', 'importing'])
-      .orderBy('row_number')
-      .limit(limit)
-      .execute();
-    return rows.map(toRow);
+      .where('status', 'in', statuses)
+      .orderBy('row_number');
+    if (limit !== undefined) q = q.limit(limit);
+    return (await q.execute()).map(toRow);
+  }
+
+  /** valid → importing, once: false when another run took the row first. */
+  async claimRow(importId: string, row: number): Promise<boolean> {
+    const claimed = await this.db
+      .updateTable('import_rows')
+      .set({ status: 'importing' })
+      .where('import_id', '=', importId)
+      .where('row_number', '=', row)
+      .where('status', '=', 'valid')
+      .returning('row_number')
+      .executeTakeFirst();
+    return !!claimed;
   }
 
   async setRow(

@@ -222,21 +222,28 @@ export class ImportsService {
       ip: null,
       userAgent: 'chorus-import',
     };
+    // Rows an earlier run left half-done may or may not have their post: reported, never created twice.
+    for (const row of await this.deps.repo.pendingRows(importId, ['importing'])) {
+      await this.deps.repo.setRow(importId, row.row, {
+        status: 'failed',
+        problems: [
+          {
+            column: null,
+            message: 'The import was interrupted while this row was being created.',
+            fix: 'Check the posts list: if the post is not there, import this row again.',
+          },
+        ],
+      });
+    }
     let sinceUpdate = 0;
     for (;;) {
-      const batch = await this.deps.repo.pendingRows(importId, 100);
+      const batch = await this.deps.repo.pendingRows(importId, ['valid'], 100);
       if (batch.length === 0) break;
       for (const row of batch) {
-        if (row.status === 'importing' || !row.plan) {
+        if (!row.plan) {
           await this.deps.repo.setRow(importId, row.row, {
             status: 'failed',
-            problems: [
-              {
-                column: null,
-                message: 'The import was interrupted while this row was being created.',
-                fix: 'Check the posts list: if the post is not there, import this row again.',
-              },
-            ],
+            problems: [{ column: null, message: 'This row has nothing to import.', fix: 'Check the file.' }],
           });
           continue;
         }
@@ -253,7 +260,8 @@ export class ImportsService {
           });
           continue;
         }
-        await this.deps.repo.setRow(importId, row.row, { status: 'importing' });
+        // A run re-started while an earlier one still goes (a job past its expiry) never takes a row twice.
+        if (!(await this.deps.repo.claimRow(importId, row.row))) continue;
         try {
           const postId = await this.importRow(imp, row.plan, access, actor);
           await this.deps.repo.setRow(importId, row.row, { status: 'imported', postId });
