@@ -7,11 +7,13 @@ import path from 'node:path';
 import { calendar } from './calendar.js';
 import { publish } from './publish.js';
 import { startup } from './startup.js';
+import { importBench } from './import.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>[]>> = {
   startup,
   publish,
   calendar,
+  import: importBench,
 };
 
 async function main() {

@@ -15,6 +15,8 @@ import { addKeyToFile, dropPreviousKeysFromFile } from '../modules/vault/keyring
 import { VaultService } from '../modules/vault/vault.service.js';
 import { VaultRepository } from '../modules/vault/vault.repository.js';
 import { packageVersion } from '../runtime/package-root.js';
+import { importPosts, terminalOutput } from './import-posts.js';
+import { repositories } from '../db/repositories.js';
 
 const program = new Command('chorus')
   .description('Chorus: social media management — plan, publish, engage and measure.')
@@ -271,6 +273,47 @@ publishing
     });
     console.log(`Publishing resumed everywhere; ${result.released} held posts released (${options.mode}).`);
   });
+
+const imports = program.command('import').description('Bring content into Chorus from files');
+imports
+  .command('posts <file>')
+  .description(
+    'Import posts from a CSV file (the Chorus layout or a Hootsuite bulk file, see docs/import.md): shows every row’s problems, then imports the valid rows',
+  )
+  .requiredOption('--workspace <id>', 'the workspace to import into')
+  .option('--channel <id>', 'Hootsuite files: the channel every row goes to (id or name)')
+  .option('--date-format <format>', 'Hootsuite files: dd/mm/yyyy, mm/dd/yyyy, yyyy/mm/dd or yyyy/dd/mm')
+  .option('--dry-run', 'check the file only; import nothing')
+  .option('--yes', 'import without asking')
+  .action(
+    async (
+      file: string,
+      o: { workspace: string; channel?: string; dateFormat?: string; dryRun?: boolean; yes?: boolean },
+    ) => {
+      await withServices((s, storage) =>
+        importPosts(
+          s,
+          (id) => repositories(storage.database.db).workspaces.find(id),
+          async () => {
+            // The posts' deliveries are queued on the job engine (send-only here; the workers send them).
+            const engine = new JobEngine(
+              storage.database,
+              s.jobHandlers,
+              createLogger('warn', pino.destination(2)),
+              { work: false, maintain: false, pollSeconds: 2 },
+              config().database.kind === 'postgres' ? config().DATABASE_URL : undefined,
+            );
+            await engine.start();
+            s.jobs.attach(engine);
+            return () => engine.stop();
+          },
+          file,
+          o,
+          terminalOutput(),
+        ),
+      );
+    },
+  );
 
 program.addOption(new Option('--no-color').hideHelp());
 

@@ -20,6 +20,7 @@ import { PlannerRepository } from '../modules/planner/planner.repository.js';
 import { QueuesRepository } from '../modules/queues/queues.repository.js';
 import { FeedsRepository } from '../modules/feeds/feeds.repository.js';
 import { MediaRepository } from '../modules/media/media.repository.js';
+import { ImportsRepository } from '../modules/imports/imports.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -44,6 +45,7 @@ export function repositories(db: Kysely<DB>) {
     queues: new QueuesRepository(db),
     feeds: new FeedsRepository(db),
     media: new MediaRepository(db),
+    imports: new ImportsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

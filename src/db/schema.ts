@@ -423,6 +423,38 @@ export interface FeedItemsTable {
   created_at: CreatedAt;
 }
 
+export interface ImportsTable {
+  id: string;
+  workspace_id: string;
+  created_by: string | null;
+  permissions: Json<string[]>;
+  layout: string;
+  file_name: string;
+  checksum: string;
+  columns: Json<string[]>;
+  channel_id: string | null;
+  date_format: string | null;
+  status: string;
+  total_rows: number;
+  valid_rows: number;
+  done_rows: Generated<number>;
+  imported_rows: Generated<number>;
+  failed_rows: Generated<number>;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportRowsTable {
+  import_id: string;
+  row_number: number;
+  status: string;
+  cells: Json<string[]>;
+  plan: Json<Record<string, unknown>> | null;
+  problems: Json<unknown[]>;
+  post_id: string | null;
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable;
   organizations: OrganizationsTable;
@@ -456,6 +488,8 @@ export interface DB {
   feeds: FeedsTable;
   feed_items: FeedItemsTable;
   media_assets: MediaAssetsTable;
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -493,4 +527,6 @@ export const DATA_TABLES = [
   'feeds',
   'feed_items',
   'media_assets',
+  'imports',
+  'import_rows',
 ] as const satisfies readonly (keyof DB)[];

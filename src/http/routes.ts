@@ -14,6 +14,7 @@ import { plannerRoutes } from '../modules/planner/planner.routes.js';
 import { queueRoutes } from '../modules/queues/queues.routes.js';
 import { feedRoutes } from '../modules/feeds/feeds.routes.js';
 import { mediaRoutes } from '../modules/media/media.routes.js';
+import { importRoutes } from '../modules/imports/imports.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -32,4 +33,5 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...queueRoutes,
   ...feedRoutes,
   ...mediaRoutes,
+  ...importRoutes,
 ];

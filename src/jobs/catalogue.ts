@@ -119,6 +119,23 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 300,
     retryLimit: 0,
   },
+  'imports.retention.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Deletes CSV imports (their checked rows) older than 30 days that are not running; the posts they created stay.',
+    cron: '47 3 * * *',
+    expireInSeconds: 1800,
+    retryLimit: 2,
+  },
+  'imports.run.v1': {
+    payload: z.object({ importId: z.uuid() }).strict(),
+    description:
+      'Imports the valid rows of a confirmed CSV import, each on its own, recording progress; run again, it continues where it stopped.',
+    // A large file with media URLs (each fetch up to its time limit) can take long; the run records every
+    // row as it goes, so a re-run after expiry continues rather than repeats.
+    expireInSeconds: 4 * 3600,
+    retryLimit: 1,
+  },
 } as const satisfies Record<
   string,
   {

@@ -44,6 +44,9 @@ import { feedJobs } from '../modules/feeds/jobs.js';
 import { MediaService } from '../modules/media/media.service.js';
 import type { MediaStorage } from '../modules/media/storage.js';
 import { createMediaStorage } from '../modules/media/storage-config.js';
+import { ImportsService } from '../modules/imports/imports.service.js';
+import { importRetentionJob, importRunJob } from '../modules/imports/jobs.js';
+import { mediaLibrarySource } from '../modules/imports/media-source.js';
 
 /** The composition root's product: each service gets only the repositories it uses. */
 export function createServices(deps: {
@@ -249,6 +252,17 @@ export function createServices(deps: {
     logger,
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
+  const imports = new ImportsService({
+    repo: repos.imports,
+    posts,
+    channels,
+    workspaces,
+    media: mediaLibrarySource(media),
+    jobs,
+    clock,
+    logger,
+    egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
+  });
   const users = repos.users;
   const organizations = repos.organizations;
   const jobHandlers: JobHandler[] = [
@@ -263,6 +277,8 @@ export function createServices(deps: {
     notificationRetentionJob(notifications) as JobHandler,
     evergreenJob(evergreen) as JobHandler,
     ...(feedJobs(feeds) as JobHandler[]),
+    importRunJob(imports) as JobHandler,
+    importRetentionJob(imports) as JobHandler,
   ];
   return {
     audit,
@@ -280,6 +296,7 @@ export function createServices(deps: {
     queues,
     planner,
     evergreen,
+    imports,
     deliveryEngine,
     webhooks,
     notifications,

@@ -32,6 +32,7 @@ type Ids = {
   calendarFeedFile: string;
   feedId: string;
   mediaId: string;
+  importId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -49,6 +50,7 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   file: 'calendarFeedFile',
   feedId: 'feedId',
   mediaId: 'mediaId',
+  importId: 'importId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -136,6 +138,10 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       channels: [{ channelId: b.channelId, media: [{ assetId: b.mediaId }] }],
     },
     'PATCH /api/v1/workspaces/:workspaceId/media/:mediaId': { alt: 'Defaced', tags: ['intruder'] },
+    'POST /api/v1/workspaces/:workspaceId/imports': {
+      fileName: 'intruder.csv',
+      csv: `channel,text\n${b.channelId},Intruder post\n`,
+    },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -232,6 +238,11 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     );
     expect(queue.status, queue.text).toBe(200);
     expect((await b.http.post(`/api/v1/workspaces/${b.workspaceId}/calendar/feed`)).status).toBe(201);
+    const imported = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/imports`, {
+      fileName: 'b.csv',
+      csv: `channel,text\n${channel.body.channel.id},B import\n`,
+    });
+    expect(imported.status, imported.text).toBe(201);
     const notifications = await b.http.get('/api/v1/notifications');
     expect(notifications.body.notifications).toHaveLength(1);
     const feed = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/feeds`, {
@@ -262,6 +273,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       calendarFeedFile: 'not-the-feed-secret-of-b-000000.ics',
       feedId: feed.body.feed.id,
       mediaId: media.body.asset.id,
+      importId: imported.body.import.id,
     };
   });
 

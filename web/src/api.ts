@@ -70,6 +70,9 @@ import type {
   MediaQuery,
   MediaUpdate,
   MediaUse,
+  ImportRowView,
+  ImportSummary,
+  PreviewImportInput,
 } from './types.js';
 
 /** An error answer from the API (or a failure to reach it), carrying the server's code and message. */
@@ -576,6 +579,27 @@ export const api = {
       method: 'POST',
       body: { channels },
       signal,
+    }),
+  previewImport: (workspaceId: string, input: PreviewImportInput) =>
+    request<{ import: ImportSummary }>(`${ws(workspaceId)}/imports`, { method: 'POST', body: input }),
+
+  importSummary: (workspaceId: string, importId: string, signal?: AbortSignal) =>
+    request<{ import: ImportSummary }>(`${ws(workspaceId)}/imports/${seg(importId)}`, { signal }),
+
+  importRows: (
+    workspaceId: string,
+    importId: string,
+    query: { offset: number; limit: number; status?: 'problems' | 'failed' },
+    signal?: AbortSignal,
+  ) =>
+    request<{ rows: ImportRowView[]; total: number }>(`${ws(workspaceId)}/imports/${seg(importId)}/rows`, {
+      query,
+      signal,
+    }),
+
+  confirmImport: (workspaceId: string, importId: string) =>
+    request<{ import: ImportSummary }>(`${ws(workspaceId)}/imports/${seg(importId)}/confirm`, {
+      method: 'POST',
     }),
 };
 

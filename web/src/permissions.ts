@@ -7,6 +7,7 @@ export type SectionId =
   | 'queues'
   | 'media'
   | 'feeds'
+  | 'import'
   | 'inbox'
   | 'listening'
   | 'analytics'
@@ -27,6 +28,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'queues', label: 'Queues', permission: 'posts.read' },
   { id: 'media', label: 'Media', permission: 'media.read' },
   { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
+  { id: 'import', label: 'Import', permission: 'posts.write' },
   { id: 'inbox', label: 'Inbox', permission: 'inbox.read' },
   { id: 'listening', label: 'Listening', permission: 'listening.read' },
   { id: 'analytics', label: 'Analytics', permission: 'analytics.read' },

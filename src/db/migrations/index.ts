@@ -6,6 +6,7 @@ import { sql as webhooks } from './0005_webhooks.js';
 import { sql as notifications } from './0006_notifications.js';
 import { sql as planner } from './0007_planner.js';
 import { sql as media } from './0008_media.js';
+import { sql as imports } from './0009_imports.js';
 import { sql as feeds } from './0010_feeds.js';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0006_notifications', sql: notifications },
   { id: '0007_planner', sql: planner },
   { id: '0008_media', sql: media },
+  { id: '0009_imports', sql: imports },
   { id: '0010_feeds', sql: feeds },
 ];

@@ -6,6 +6,7 @@ import { MediaLibraryPage } from '../media/MediaLibraryPage.js';
 import { FeedsPage } from '../feeds/FeedsPage.js';
 import { IdeasPage } from '../planner/IdeasPage.js';
 import { QueuesPage } from '../planner/QueuesPage.js';
+import { ImportPage } from '../imports/ImportPage.js';
 import { PostPage } from '../posts/PostPage.js';
 import {
   can,
@@ -107,5 +108,6 @@ function SectionPage({ workspace, section }: { workspace: Workspace; section: Se
   if (section.id === 'media') return <MediaLibraryPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'ideas') return <IdeasPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'queues') return <QueuesPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'import') return <ImportPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
 }
