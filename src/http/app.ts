@@ -85,22 +85,32 @@ export function createApp(deps: AppDeps): Hono<Env> {
       method: r.method.toUpperCase(),
       pattern: new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`),
     }));
-  const jsonBodyLimit = bodyLimit({
-    maxSize: config.MAX_BODY_BYTES,
-    onError: (c) =>
-      fail(
-        c as Context<Env>,
-        new AppError(
-          'payload_too_large',
-          `The request body is larger than ${config.MAX_BODY_BYTES} bytes. Send less data per request.`,
+  const limitOf = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        fail(
+          c as Context<Env>,
+          new AppError(
+            'payload_too_large',
+            `The request body is larger than ${maxSize} bytes. Send less data per request.`,
+          ),
         ),
-      ),
+    });
+  const jsonBodyLimit = limitOf(config.MAX_BODY_BYTES);
+  // JSON routes that carry a whole file (a CSV to import) take a larger body than the default.
+  const large = routes
+    .filter((r) => r.maxBodyBytes !== undefined)
+    .map((r) => ({
+      method: r.method.toUpperCase(),
+      pattern: new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`),
+      limit: limitOf(Math.max(r.maxBodyBytes!, config.MAX_BODY_BYTES)),
+    }));
+  app.use('/api/*', (c, next) => {
+    if (streamed.some((s) => s.method === c.req.method && s.pattern.test(c.req.path))) return next();
+    const own = large.find((l) => l.method === c.req.method && l.pattern.test(c.req.path));
+    return (own?.limit ?? jsonBodyLimit)(c, next);
   });
-  app.use('/api/*', (c, next) =>
-    streamed.some((s) => s.method === c.req.method && s.pattern.test(c.req.path))
-      ? next()
-      : jsonBodyLimit(c, next),
-  );
 
   app.get('/healthz', (c) => {
     c.set('routePattern', '/healthz');

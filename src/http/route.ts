@@ -68,6 +68,8 @@ export interface RouteDefinition<
    * `body`.
    */
   rawBody?: { description: string };
+  /** A JSON body larger than MAX_BODY_BYTES is accepted up to this size (a file sent as text). */
+  maxBodyBytes?: number;
   /** The handler reads request headers (`ctx.raw.header`), e.g. Range for a file. */
   requestHeaders?: true;
   /** Successful status and response schema (for OpenAPI; tests check responses against it). */

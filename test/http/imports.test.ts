@@ -209,6 +209,22 @@ describe.each(TEST_TARGETS)('CSV import on %s', (target) => {
     expect((await t.rows(tabs.body.import.id))[0]!.plan).toMatchObject({ text: 'Tabbed, with a comma' });
   });
 
+  it('takes a file larger than the usual request limit, which other routes still refuse', async () => {
+    const t = await setup('large', ['News']);
+    // 2,000 rows of about 700 characters: 1.4 MB, over the default 1 MiB request limit.
+    const row = (i: number) => `News,"Row ${i} ${'long text '.repeat(70)}"`;
+    const csv = ['channel,text', ...Array.from({ length: 2000 }, (_, i) => row(i))].join('\n');
+    expect(csv.length).toBeGreaterThan(1024 * 1024);
+    const res = await t.preview(csv);
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    expect(res.body.import.totalRows).toBe(2000);
+    const other = await t.http.post(`${t.base}/calendar/notes`, {
+      startsOn: '2027-03-01',
+      title: 'x'.repeat(1_200_000),
+    });
+    expect(other.status).toBe(413);
+  });
+
   it('reports every problem with its row and column, and how to fix it', async () => {
     const t = await setup('problems', ['News', 'discord-short']);
     const csv = [

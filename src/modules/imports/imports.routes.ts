@@ -4,6 +4,9 @@ import { workspaceParams } from '../../http/dto.js';
 import { HOOTSUITE_DATE_FORMATS } from './layouts.js';
 import type { Import, ImportRow } from './imports.service.js';
 
+/** The largest CSV file the API takes (the command line reads files of any size). */
+export const MAX_IMPORT_BODY_BYTES = 20 * 1024 * 1024;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const ImportDto = z.object({
@@ -93,10 +96,12 @@ export const importRoutes = [
       'Check a CSV file of posts (the Chorus layout or a Hootsuite bulk file) without importing anything: every row with its problems, kept under an import id for confirming',
     tag: 'imports',
     auth: { kind: 'workspace', permission: 'posts.write' },
+    // A file of thousands of rows is several megabytes once quoted into JSON.
+    maxBodyBytes: MAX_IMPORT_BODY_BYTES,
     params: workspaceParams,
     body: z.strictObject({
       fileName: z.string().trim().min(1).max(255),
-      csv: z.string().min(1).describe('The file’s text (UTF-8)'),
+      csv: z.string().min(1).max(MAX_IMPORT_BODY_BYTES).describe('The file’s text (UTF-8)'),
       channelId: z.uuid().optional().describe('Hootsuite files: the channel every row goes to'),
       dateFormat: z
         .enum(HOOTSUITE_DATE_FORMATS)
