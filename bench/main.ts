@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundle } from './bundle.js';
 import { calendar } from './calendar.js';
 import { publish } from './publish.js';
 import { startup } from './startup.js';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
   startup,
   publish,
   calendar,
+  bundle,
   import: importBench,
 };
 
