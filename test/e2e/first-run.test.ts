@@ -79,6 +79,7 @@ describe('onboarding in a real browser', () => {
       'Queues',
       'Media',
       'Feeds',
+      'Import',
       'Inbox',
       'Listening',
       'Analytics',
