@@ -17,6 +17,7 @@ import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
 import { PlannerRepository } from '../modules/planner/planner.repository.js';
+import { CommentsRepository } from '../modules/comments/comments.repository.js';
 import { QueuesRepository } from '../modules/queues/queues.repository.js';
 import { FeedsRepository } from '../modules/feeds/feeds.repository.js';
 import { MediaRepository } from '../modules/media/media.repository.js';
@@ -42,6 +43,7 @@ export function repositories(db: Kysely<DB>) {
     webhooks: new WebhooksRepository(db),
     notifications: new NotificationsRepository(db),
     planner: new PlannerRepository(db),
+    comments: new CommentsRepository(db),
     queues: new QueuesRepository(db),
     feeds: new FeedsRepository(db),
     media: new MediaRepository(db),

@@ -192,6 +192,20 @@ export interface PostsTable {
 
 export type PostKind = 'post' | 'idea';
 
+export interface PostCommentsTable {
+  id: string;
+  workspace_id: string;
+  post_id: string;
+  channel_id: string | null;
+  parent_id: string | null;
+  author_id: string | null;
+  body: string;
+  mentions: ColumnType<string[], string | undefined, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
 export interface CategoriesTable {
   id: string;
   workspace_id: string;
@@ -481,6 +495,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   notifications: NotificationsTable;
+  post_comments: PostCommentsTable;
   channel_queues: ChannelQueuesTable;
   queue_slots: QueueSlotsTable;
   calendar_notes: CalendarNotesTable;
@@ -520,6 +535,7 @@ export const DATA_TABLES = [
   'webhook_deliveries',
   'webhook_attempts',
   'notifications',
+  'post_comments',
   'channel_queues',
   'queue_slots',
   'calendar_notes',

@@ -11,6 +11,7 @@ import { composerRoutes } from '../modules/publishing/composer.routes.js';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.js';
 import { notificationRoutes } from '../modules/notifications/notifications.routes.js';
 import { plannerRoutes } from '../modules/planner/planner.routes.js';
+import { commentRoutes } from '../modules/comments/comments.routes.js';
 import { queueRoutes } from '../modules/queues/queues.routes.js';
 import { feedRoutes } from '../modules/feeds/feeds.routes.js';
 import { mediaRoutes } from '../modules/media/media.routes.js';
@@ -30,6 +31,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...webhookRoutes,
   ...notificationRoutes,
   ...plannerRoutes,
+  ...commentRoutes,
   ...queueRoutes,
   ...feedRoutes,
   ...mediaRoutes,

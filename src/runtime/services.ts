@@ -27,6 +27,7 @@ import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
 import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { PlannerService } from '../modules/planner/planner.service.js';
+import { CommentsService } from '../modules/comments/comments.service.js';
 import { Evergreen } from '../modules/queues/evergreen.js';
 import { evergreenJob } from '../modules/queues/jobs.js';
 import { QueuesService, queueSlotTaker } from '../modules/queues/queues.service.js';
@@ -212,6 +213,14 @@ export function createServices(deps: {
     clock,
     enqueue: enqueueDelivery,
   });
+  const comments = new CommentsService({
+    repo: repos.comments,
+    posts: repos.posts,
+    people,
+    notifications,
+    audit,
+    clock,
+  });
   const planner = new PlannerService({
     repo: repos.planner,
     channels,
@@ -295,6 +304,7 @@ export function createServices(deps: {
     pauses,
     queues,
     planner,
+    comments,
     evergreen,
     imports,
     deliveryEngine,

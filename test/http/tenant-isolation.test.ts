@@ -33,6 +33,7 @@ type Ids = {
   feedId: string;
   mediaId: string;
   importId: string;
+  commentId: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -48,6 +49,7 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   categoryId: 'categoryId',
   noteId: 'noteId',
   file: 'calendarFeedFile',
+  commentId: 'commentId',
   feedId: 'feedId',
   mediaId: 'mediaId',
   importId: 'importId',
@@ -99,6 +101,8 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/resolve': { as: 'published' },
     'POST /api/v1/workspaces/:workspaceId/deliveries/:deliveryId/reschedule': { at: '2030-01-01T00:00:00Z' },
     'POST /api/v1/workspaces/:workspaceId/categories': { name: 'Intruder' },
+    'POST /api/v1/workspaces/:workspaceId/posts/:postId/comments': { body: 'Intruder comment' },
+    'PATCH /api/v1/workspaces/:workspaceId/comments/:commentId': { body: 'Defaced' },
     'PATCH /api/v1/workspaces/:workspaceId/categories/:categoryId': { name: 'Defaced', evergreen: true },
     'POST /api/v1/workspaces/:workspaceId/calendar/notes': { startsOn: '2030-01-01', title: 'Intruder' },
     'PUT /api/v1/workspaces/:workspaceId/calendar/notes/:noteId': {
@@ -223,6 +227,11 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       link: `/w/${b.workspaceId}/posts/${post.body.post.id}`,
       subjectId: post.body.post.deliveries[0].id,
     });
+    const comment = await b.http.post(
+      `/api/v1/workspaces/${b.workspaceId}/posts/${post.body.post.id}/comments`,
+      { body: 'B comment' },
+    );
+    expect(comment.status, comment.text).toBe(201);
     const category = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/categories`, { name: 'B tips' });
     expect(category.status, category.text).toBe(201);
     const note = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/calendar/notes`, {
@@ -271,6 +280,7 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       categoryId: category.body.category.id,
       noteId: note.body.note.id,
       calendarFeedFile: 'not-the-feed-secret-of-b-000000.ics',
+      commentId: comment.body.comment.id,
       feedId: feed.body.feed.id,
       mediaId: media.body.asset.id,
       importId: imported.body.import.id,
@@ -369,6 +379,8 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(log.body.deliveries).toMatchObject([
       { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
     ]);
+    const comments = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/posts/${bIds.postId}/comments`);
+    expect(comments.body.comments).toMatchObject([{ id: bIds.commentId, body: 'B comment', deleted: false }]);
     const categories = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/categories`);
     expect(categories.body.categories).toMatchObject([
       { id: bIds.categoryId, name: 'B tips', evergreen: false },

@@ -8,6 +8,7 @@ import { sql as planner } from './0007_planner.js';
 import { sql as media } from './0008_media.js';
 import { sql as imports } from './0009_imports.js';
 import { sql as feeds } from './0010_feeds.js';
+import { sql as comments } from './0011_comments.js';
 
 export interface Migration {
   id: string;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0008_media', sql: media },
   { id: '0009_imports', sql: imports },
   { id: '0010_feeds', sql: feeds },
+  { id: '0011_comments', sql: comments },
 ];

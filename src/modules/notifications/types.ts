@@ -7,6 +7,7 @@ export const NOTIFICATION_TYPES = {
   'delivery.failed': 'A post could not be published to a channel, and Chorus stopped trying.',
   'delivery.unconfirmed':
     'Chorus cannot tell whether a post reached a channel: someone must check and settle it.',
+  'post.mentioned': 'Someone mentioned you in a comment on a post.',
 } as const;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

@@ -8,6 +8,8 @@ import { useAction, useAsync, useDocumentTitle, useInterval } from '../hooks.js'
 import { can, workspacePath } from '../permissions.js';
 import { Link, navigate } from '../router.js';
 import type { Delivery, DeliveryState, Post, PostChannel, Workspace } from '../types.js';
+import { CommentsPanel } from '../comments/CommentsPanel.js';
+import { useSession } from '../session.js';
 import { AttemptHistory } from './AttemptHistory.js';
 import { useChannelDirectory, useNetworkNames } from './channels.js';
 import { EditPostForm } from './EditPostForm.js';
@@ -182,6 +184,7 @@ function ChannelDelivery({
 
 /** One post: its text and time, and per channel where it stands, why, and every attempt. */
 export function PostPage({ workspace, postId }: { workspace: Workspace; postId: string }) {
+  const { me } = useSession();
   const resource = useAsync(
     (signal) => api.post(workspace.id, postId, signal).then((r) => r.post),
     [workspace.id, postId],
@@ -394,6 +397,12 @@ export function PostPage({ workspace, postId }: { workspace: Workspace; postId: 
               ))}
             </ul>
           </section>
+          <CommentsPanel
+            workspace={workspace}
+            postId={post.id}
+            userId={me.user.id}
+            channels={post.channels.map((c) => ({ id: c.channelId, name: directory.name(c.channelId) }))}
+          />
         </>
       ) : null}
     </div>
