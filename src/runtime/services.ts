@@ -28,6 +28,7 @@ import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { PlannerService } from '../modules/planner/planner.service.js';
 import { CommentsService } from '../modules/comments/comments.service.js';
+import { PostActivity } from '../modules/publishing/activity.js';
 import { Evergreen } from '../modules/queues/evergreen.js';
 import { evergreenJob } from '../modules/queues/jobs.js';
 import { QueuesService, queueSlotTaker } from '../modules/queues/queues.service.js';
@@ -213,6 +214,7 @@ export function createServices(deps: {
     clock,
     enqueue: enqueueDelivery,
   });
+  const activity = new PostActivity({ audit: repos.audit, posts: repos.posts });
   const comments = new CommentsService({
     repo: repos.comments,
     posts: repos.posts,
@@ -305,6 +307,7 @@ export function createServices(deps: {
     queues,
     planner,
     comments,
+    activity,
     evergreen,
     imports,
     deliveryEngine,

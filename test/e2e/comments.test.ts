@@ -52,6 +52,10 @@ describe('comments in a real browser', () => {
     ).json()) as { post: { id: string } };
     await page.goto(`${chorus.url}/w/${workspaceId}/posts/${post.post.id}`);
 
+    // The post's history starts with its creation, by the owner.
+    const history = page.getByRole('list', { name: 'Activity' });
+    await expect.poll(() => history.textContent(), SOON).toContain('Cora Commenter Created the post');
+
     const form = page.getByRole('form', { name: 'Add a comment' });
     await form.getByLabel('About').selectOption({ label: 'The version for Acme news' });
     await form.getByLabel('Comment').fill('The price on this one is wrong');

@@ -124,4 +124,60 @@ describe.each(TEST_TARGETS)('comments on %s', (target) => {
     const theirs = await stranger.http.get(w(`/posts/${post.id}/comments`));
     expect(theirs.status).toBe(404);
   });
+
+  it("keeps a post's history: created, edited with what changed, commented, published on each channel", async () => {
+    const t = await h.tenant('history');
+    const w = (path: string) => `/api/v1/workspaces/${t.workspaceId}${path}`;
+    const channels: string[] = [];
+    for (const name of ['a', 'b']) {
+      const res = await t.http.post(w('/channels'), {
+        network: 'webhook',
+        name: `history-${name}`,
+        credential: { url: `${receiver.url}/h-${name}`, secret: SECRET },
+      });
+      channels.push(res.body.channel.id);
+    }
+    const [a, b] = channels as [string, string];
+    const draft = (await t.http.post(w('/posts'), { body: 'Draft text', channels: [{ channelId: a }] })).body
+      .post;
+    const edited = await t.http.patch(w(`/posts/${draft.id}`), {
+      body: 'Final text',
+      channels: [{ channelId: a }, { channelId: b, body: 'Text for B' }],
+      tags: ['launch'],
+      schedule: { at: 'now' },
+    });
+    expect(edited.status, edited.text).toBe(200);
+    await t.http.post(w(`/posts/${draft.id}/comments`), { body: 'Looks good' });
+    h.queuedJobs.splice(0);
+    for (const d of edited.body.post.deliveries) {
+      expect(await h.services.deliveryEngine.run(d.id)).toBe('published');
+    }
+    const res = await t.http.get(w(`/posts/${draft.id}/activity`));
+    expect(res.status, res.text).toBe(200);
+    const activity = res.body.activity as {
+      kind: string;
+      changes?: Record<string, unknown>;
+      channelId: string | null;
+    }[];
+    expect(activity.map((e) => e.kind)).toEqual([
+      'post.created',
+      'post.updated',
+      'comment.created',
+      'delivery.published',
+      'delivery.published',
+    ]);
+    expect(activity[1]!.changes).toMatchObject({
+      body: { from: 'Draft text', to: 'Final text' },
+      [`channel:${b}`]: { from: null, to: 'added' },
+      scheduledAt: { from: null, to: expect.any(String) },
+      tags: { from: [], to: ['launch'] },
+    });
+    expect(
+      activity
+        .slice(3)
+        .map((e) => e.channelId)
+        .sort(),
+    ).toEqual([a, b].sort());
+    expect(activity[0]).toMatchObject({ actorName: 'history name', summary: 'Created the post' });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Comments on posts: threaded (a reply names its parent), on the whole post or on one channel's version,
+ * Comments on posts, and the index a post's activity history reads. Comments: threaded (a reply names its parent), on the whole post or on one channel's version,
  * with the people they mention. A deleted comment keeps its place in the thread without its text.
  */
 export const sql = /* sql */ `
@@ -19,4 +19,7 @@ CREATE TABLE post_comments (
   deleted_at timestamptz
 );
 CREATE INDEX post_comments_post_idx ON post_comments (post_id, created_at);
+
+-- A post's activity reads the audit events about it.
+CREATE INDEX audit_events_target_idx ON audit_events (target_type, target_id, created_at);
 `;

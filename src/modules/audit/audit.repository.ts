@@ -31,6 +31,32 @@ export interface AuditEvent {
   createdAt: Date;
 }
 
+const toEvent = (r: {
+  id: string;
+  action: string;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  actor_email: string | null;
+  actor_token_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}): AuditEvent => ({
+  id: r.id,
+  action: r.action,
+  actorUserId: r.actor_user_id,
+  actorName: r.actor_name,
+  actorEmail: r.actor_email,
+  actorTokenId: r.actor_token_id,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  ip: r.ip,
+  data: r.data,
+  createdAt: r.created_at,
+});
+
 export class AuditRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -52,6 +78,39 @@ export class AuditRepository {
         created_at: e.createdAt,
       })
       .execute();
+  }
+
+  /** Events of a workspace about one target, oldest first (a post's activity). */
+  async aboutTarget(
+    workspaceId: string,
+    targetType: string,
+    targetId: string,
+    limit: number,
+  ): Promise<AuditEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+      .select([
+        'e.id',
+        'e.action',
+        'e.actor_user_id',
+        'e.actor_token_id',
+        'u.name as actor_name',
+        'u.email as actor_email',
+        'e.target_type',
+        'e.target_id',
+        'e.ip',
+        'e.data',
+        'e.created_at',
+      ])
+      .where('e.workspace_id', '=', workspaceId)
+      .where('e.target_type', '=', targetType)
+      .where('e.target_id', '=', targetId)
+      .orderBy('e.created_at')
+      .orderBy('e.id')
+      .limit(limit)
+      .execute();
+    return rows.map(toEvent);
   }
 
   /**
@@ -102,19 +161,7 @@ export class AuditRepository {
       .orderBy('e.id', 'desc')
       .limit(options.limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actorUserId: r.actor_user_id,
-      actorName: r.actor_name,
-      actorEmail: r.actor_email,
-      actorTokenId: r.actor_token_id,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      ip: r.ip,
-      data: r.data,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toEvent);
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {

@@ -268,6 +268,35 @@ export const postRoutes = [
     },
   }),
   defineRoute({
+    method: 'get',
+    path: '/api/v1/workspaces/:workspaceId/posts/:postId/activity',
+    summary:
+      "A post's history, oldest first: created, edited (with what changed), scheduled, moved, commented, and each channel's publish outcomes",
+    tag: 'posts',
+    auth: { kind: 'workspace', permission: 'posts.read' },
+    params: postParams,
+    response: {
+      status: 200,
+      schema: z.object({
+        activity: z.array(
+          z.object({
+            at: z.string(),
+            kind: z.string(),
+            actorId: z.uuid().nullable(),
+            actorName: z.string().nullable(),
+            channelId: z.uuid().nullable(),
+            summary: z.string(),
+            changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
+          }),
+        ),
+      }),
+    },
+    async handler({ access, params, services }) {
+      const activity = await services.activity.list(access, params.postId);
+      return { activity: activity.map((a) => ({ ...a, at: a.at.toISOString() })) };
+    },
+  }),
+  defineRoute({
     method: 'patch',
     path: '/api/v1/workspaces/:workspaceId/posts/:postId',
     summary:

@@ -10,6 +10,7 @@ import { Link, navigate } from '../router.js';
 import type { Delivery, DeliveryState, Post, PostChannel, Workspace } from '../types.js';
 import { CommentsPanel } from '../comments/CommentsPanel.js';
 import { useSession } from '../session.js';
+import { ActivityPanel } from './ActivityPanel.js';
 import { AttemptHistory } from './AttemptHistory.js';
 import { useChannelDirectory, useNetworkNames } from './channels.js';
 import { EditPostForm } from './EditPostForm.js';
@@ -397,6 +398,12 @@ export function PostPage({ workspace, postId }: { workspace: Workspace; postId: 
               ))}
             </ul>
           </section>
+          <ActivityPanel
+            workspace={workspace}
+            postId={post.id}
+            channelName={directory.name}
+            version={post.updatedAt + post.deliveries.map((d) => d.state).join()}
+          />
           <CommentsPanel
             workspace={workspace}
             postId={post.id}
