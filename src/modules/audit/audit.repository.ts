@@ -80,14 +80,9 @@ export class AuditRepository {
       .execute();
   }
 
-  /** Events of a workspace about one target, oldest first (a post's activity). */
-  async aboutTarget(
-    workspaceId: string,
-    targetType: string,
-    targetId: string,
-    limit: number,
-  ): Promise<AuditEvent[]> {
-    const rows = await this.db
+  /** Events with their actor's name and e-mail. */
+  private events() {
+    return this.db
       .selectFrom('audit_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_user_id')
       .select([
@@ -102,7 +97,17 @@ export class AuditRepository {
         'e.ip',
         'e.data',
         'e.created_at',
-      ])
+      ]);
+  }
+
+  /** Events of a workspace about one target, oldest first (a post's activity). */
+  async aboutTarget(
+    workspaceId: string,
+    targetType: string,
+    targetId: string,
+    limit: number,
+  ): Promise<AuditEvent[]> {
+    const rows = await this.events()
       .where('e.workspace_id', '=', workspaceId)
       .where('e.target_type', '=', targetType)
       .where('e.target_id', '=', targetId)
@@ -125,33 +130,14 @@ export class AuditRepository {
     limit: number;
     before?: { createdAt: Date; id: string };
   }): Promise<AuditEvent[]> {
-    let q = this.db
-      .selectFrom('audit_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_user_id')
-      .select([
-        'e.id',
-        'e.action',
-        'e.actor_user_id',
-        'e.actor_token_id',
-        'u.name as actor_name',
-        'u.email as actor_email',
-        'e.target_type',
-        'e.target_id',
-        'e.ip',
-        'e.data',
-        'e.created_at',
-      ])
-      .where((eb) =>
-        options.includeOrganizationEvents
-          ? eb.or([
-              eb('e.workspace_id', '=', options.workspaceId),
-              eb.and([
-                eb('e.workspace_id', 'is', null),
-                eb('e.organization_id', '=', options.organizationId),
-              ]),
-            ])
-          : eb('e.workspace_id', '=', options.workspaceId),
-      );
+    let q = this.events().where((eb) =>
+      options.includeOrganizationEvents
+        ? eb.or([
+            eb('e.workspace_id', '=', options.workspaceId),
+            eb.and([eb('e.workspace_id', 'is', null), eb('e.organization_id', '=', options.organizationId)]),
+          ])
+        : eb('e.workspace_id', '=', options.workspaceId),
+    );
     const before = options.before;
     if (before) {
       q = q.where(olderThan(before, 'e'));
