@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { SYSTEM_ACTOR } from '../src/modules/audit/audit.service.js';
 import { startRuntime } from '../src/runtime/runtime.js';
+import { arg, benchConfig, quantile } from './support.js';
 
 /**
  * `npm run bench -- calendar [--db pglite|postgres] [--posts N] [--requests R] [--json FILE]`
@@ -20,12 +15,6 @@ import { startRuntime } from '../src/runtime/runtime.js';
  * one channel and a tag. Reports latency p50/p95/max per query and the entries returned. Target: the month
  * of 10,000 posts in ≤ 50 ms p95.
  */
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 
 export async function calendar(args: string[]): Promise<Record<string, unknown>[]> {
   const db = arg(args, 'db', 'pglite');
@@ -41,35 +30,9 @@ export async function calendar(args: string[]): Promise<Record<string, unknown>[
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-cal-'));
-  let dropDb: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (db === 'postgres') {
-    const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const name = `chorus_bench_${randomBytes(4).toString('hex')}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDb = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    };
-  }
-  const config = loadConfig({
-    CHORUS_DATA_DIR: dataDir,
-    EGRESS_ALLOW_PRIVATE: 'true',
-    LOG_LEVEL: 'silent',
+  const { config, cleanup } = await benchConfig(db, {
     PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
     HOST: '127.0.0.1',
-    ...(databaseUrl
-      ? { DATABASE_URL: databaseUrl, CHORUS_SECRET_KEY: randomBytes(32).toString('base64') }
-      : {}),
   });
   const runtime = await startRuntime(config, 'all', createLogger('silent'));
   const { services, database } = runtime;
@@ -233,7 +196,6 @@ export async function calendar(args: string[]): Promise<Record<string, unknown>[
   } finally {
     await runtime.stop();
     await new Promise((r) => hook.close(r));
-    await dropDb?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }

@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { SYSTEM_ACTOR } from '../src/modules/audit/audit.service.js';
 import { startRuntime } from '../src/runtime/runtime.js';
+import { arg, benchConfig } from './support.js';
 
 /**
  * `npm run bench -- import --db pglite|postgres --rows N [--json FILE]`
@@ -19,30 +16,6 @@ import { startRuntime } from '../src/runtime/runtime.js';
  * keep every row) and the import job (each row a post through the posts service, deliveries queued on the
  * job engine), in rows per second. Nothing is published: every time is weeks ahead.
  */
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `chorus_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 function generateCsv(rows: number, channels: string[], start: Date): string {
   const lines = ['channel,text,time,tags,campaign'];
   for (let i = 0; i < rows; i++) {
@@ -80,17 +53,7 @@ export async function importBench(args: string[]): Promise<Record<string, unknow
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
-  const pgdb =
-    db === 'postgres'
-      ? await freshPostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
-      : undefined;
-  const config = loadConfig({
-    CHORUS_DATA_DIR: dataDir,
-    EGRESS_ALLOW_PRIVATE: 'true',
-    LOG_LEVEL: 'silent',
-    ...(pgdb ? { DATABASE_URL: pgdb.url, CHORUS_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
-  });
+  const { config, cleanup } = await benchConfig(db);
   const runtime = await startRuntime(config, 'all', createLogger('silent'), { listen: false });
   const { services } = runtime;
   try {
@@ -115,7 +78,7 @@ export async function importBench(args: string[]): Promise<Record<string, unknow
         credential: { url: `${receiverUrl}/${encodeURIComponent(name)}`, secret: 'bench-signing-secret-000' },
       });
     }
-    const file = path.join(dataDir, 'posts.csv');
+    const file = path.join(config.dataDir, 'posts.csv');
     writeFileSync(file, generateCsv(rows, names, new Date()));
 
     const previewStart = performance.now();
@@ -159,7 +122,6 @@ export async function importBench(args: string[]): Promise<Record<string, unknow
   } finally {
     await runtime.stop();
     receiver.close();
-    await pgdb?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }

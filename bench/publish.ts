@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { SYSTEM_ACTOR } from '../src/modules/audit/audit.service.js';
 import { startRuntime } from '../src/runtime/runtime.js';
+import { arg, benchConfig, quantile } from './support.js';
 
 /**
  * `npm run bench -- publish --db pglite|postgres --posts N --latency-ms L [--json FILE] [--profile FILE] [--histogram]`
@@ -21,33 +19,6 @@ import { startRuntime } from '../src/runtime/runtime.js';
  * → request received by the receiver. In the same run, on the same database, N no-op jobs measure the job
  * engine's own throughput at the same concurrency, so the pipeline's efficiency is a ratio.
  */
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-}
-
-const quantile = (sorted: number[], q: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `chorus_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** CPU time of the whole machine (all cores, every process: database, receiver, this one). */
 function machineTimes(): { busy: number; total: number } {
   let busy = 0;
@@ -109,17 +80,7 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     });
   let noopDone = 0;
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
-  const pgdb =
-    db === 'postgres'
-      ? await freshPostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
-      : undefined;
-  const config = loadConfig({
-    CHORUS_DATA_DIR: dataDir,
-    EGRESS_ALLOW_PRIVATE: 'true',
-    LOG_LEVEL: 'silent',
-    ...(pgdb ? { DATABASE_URL: pgdb.url, CHORUS_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
-  });
+  const { config, cleanup } = await benchConfig(db);
   const runtime = await startRuntime(config, 'all', createLogger('silent'), { listen: false });
   const { services } = runtime;
   try {
@@ -272,7 +233,6 @@ export async function publish(args: string[]): Promise<Record<string, unknown>[]
     await runtime.stop();
     receiver.send('stop');
     await new Promise((r) => receiver.once('exit', r));
-    await pgdb?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }

@@ -20,8 +20,8 @@ const seconds = (s: number) => `${Math.round(s * 10) / 10} seconds`;
 
 /**
  * Checks the media of one channel's version of a post against the network's declared limits, with
- * messages that say which item, what is wrong and what to do ("Bluesky: image 2 (photo.png) is 1.4 MB;
- * Bluesky takes at most 1 MB — resize it or choose another").
+ * messages that say which item, what is wrong and what to do ("<Network>: image 2 (photo.png) is 1.4 MB;
+ * <Network> takes at most 1 MB — resize it or choose another").
  */
 export function mediaIssues(
   network: string,
