@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { toInstant } from '../../core/wallclock.js';
-import { validatePost, type ValidationIssue } from '../../networks/contract.js';
+import { validatePost } from '../../networks/contract.js';
 import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { recordPublishing } from './audit.js';
@@ -11,19 +11,26 @@ import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import type {
-  Attempt,
-  Delivery,
-  DeliveryState,
-  MediaUse,
-  Post,
-  PostKind,
-  Variant,
-} from './publishing.rows.js';
+import type { Delivery, DeliveryState, Post, PostKind } from './publishing.rows.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
 import type { PlanningFields, PostListQuery, PostsRepository } from './posts.repository.js';
 import { keepLinks, linksIn, replaceLinks, type LinkShortener } from './links.js';
 import { countTokens, type TokenKind } from './text-tokens.js';
+import { changesBetween } from './post-changes.js';
+import {
+  normalizeTags,
+  type ChannelCheck,
+  type ChannelInput,
+  type PostCheck,
+  type PostInput,
+  type PostMedia,
+  type PostView,
+  type ScheduleInput,
+  type SlotTaker,
+} from './posts.types.js';
+
+export * from './posts.types.js';
+export { changesBetween } from './post-changes.js';
 
 /** A post's text and options for one channel (null body: the shared one). */
 function saveVariant(repo: PostsRepository, postId: string, c: ChannelInput): Promise<string> {
@@ -70,48 +77,6 @@ async function newDelivery(
 /** A stand-in for a media item when only its presence matters. */
 const NO_BYTES = { mimeType: '', bytes: new Uint8Array(0) };
 
-/** Text kept in a change record: enough to read what changed, never a whole long post. */
-const clipped = (text: string | null): string | null =>
-  text !== null && text.length > 2_000 ? `${text.slice(0, 1_999)}…` : text;
-
-/**
- * What an edit changed, for the post's activity: the text, each channel's version (added, removed, its own
- * text), the time, and the planning fields. Keys: `body`, `version:<channel id>`, `channel:<channel id>`,
- * `scheduledAt`, `title`, `notes`, `tags`, `campaign`, `categoryId`, `kind`.
- */
-export function changesBetween(
-  before: PostView,
-  after: PostView,
-): Record<string, { from: unknown; to: unknown }> {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  if (before.post.body !== after.post.body) {
-    changes.body = { from: clipped(before.post.body), to: clipped(after.post.body) };
-  }
-  for (const v of after.variants) {
-    const old = before.variants.find((b) => b.channelId === v.channelId);
-    if (!old) changes[`channel:${v.channelId}`] = { from: null, to: 'added' };
-    else if ((old.body ?? null) !== (v.body ?? null))
-      changes[`version:${v.channelId}`] = { from: clipped(old.body), to: clipped(v.body) };
-  }
-  const liveBefore = new Set(
-    before.deliveries.filter((d) => d.state !== 'cancelled').map((d) => d.channelId),
-  );
-  const liveAfter = new Set(after.deliveries.filter((d) => d.state !== 'cancelled').map((d) => d.channelId));
-  for (const id of liveBefore)
-    if (!liveAfter.has(id)) changes[`channel:${id}`] = { from: 'present', to: 'removed' };
-  const at = (d: Date | null) => d?.toISOString() ?? null;
-  if (at(before.post.scheduledAt) !== at(after.post.scheduledAt)) {
-    changes.scheduledAt = { from: at(before.post.scheduledAt), to: at(after.post.scheduledAt) };
-  }
-  for (const key of ['kind', 'title', 'notes', 'campaign', 'categoryId'] as const) {
-    if (before.post[key] !== after.post[key]) changes[key] = { from: before.post[key], to: after.post[key] };
-  }
-  if (JSON.stringify(before.post.tags) !== JSON.stringify(after.post.tags)) {
-    changes.tags = { from: before.post.tags, to: after.post.tags };
-  }
-  return changes;
-}
-
 const earliest = (list: readonly { dueAt: Date }[]): Date =>
   new Date(Math.min(...list.map((d) => d.dueAt.getTime())));
 
@@ -121,116 +86,8 @@ const RECENT_POSTS = 300;
 /** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
 const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
 
-/**
- * When a post goes out: now, at an instant, at a wall-clock time in a zone (the workspace's by default), or
- * in each channel's next free queue slot.
- */
-export type ScheduleInput =
-  { at: 'now' } | { at: string } | { local: string; timeZone?: string | undefined } | { queue: true };
-
-/** Takes a channel's next free queue slot inside the post's transaction (the queues feature provides it). */
-export interface SlotTaker {
-  take(
-    channel: { id: string; name: string },
-    categoryId: string | null,
-    now: Date,
-  ): Promise<{ at: Date; held: boolean }>;
-}
-
 /** Where a new delivery's time comes from. */
 type Timing = { kind: 'fixed'; at: Date } | { kind: 'queue' };
-
-export interface ChannelInput {
-  channelId: string;
-  /** This channel's own text; the shared body when absent. */
-  body?: string | undefined;
-  thread?: string[] | undefined;
-  options?: Record<string, unknown> | undefined;
-  /** Media library assets for this channel, in order, with alt text for this use (the asset's if absent). */
-  media?: MediaUse[] | undefined;
-}
-
-/** What posts need of the media library: assets exist in the workspace, and fit the networks when scheduled. */
-export interface PostMedia {
-  assertUsable(
-    access: WorkspaceAccess,
-    variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
-    scheduled: boolean,
-  ): Promise<void>;
-  /** Each channel's media against its network's limits, located (the composer's check); invalid for a missing asset. */
-  issues(
-    access: WorkspaceAccess,
-    variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
-  ): Promise<{ channelId: string; issues: { index: number | null; message: string }[] }[]>;
-}
-
-export interface PostInput {
-  body: string;
-  channels: ChannelInput[];
-  schedule?: ScheduleInput | null | undefined;
-  /** `idea`: a backlog item, with or without channels, never scheduled. Default `post`. */
-  kind?: PostKind | undefined;
-  title?: string | null | undefined;
-  notes?: string | null | undefined;
-  tags?: string[] | undefined;
-  campaign?: string | null | undefined;
-  categoryId?: string | null | undefined;
-  /** Replace links through the configured `LinkShortener` before saving (links.ts). */
-  shortenLinks?: boolean | undefined;
-}
-
-const MAX_TAGS = 30;
-
-/** Tags as people type them: `#Tips`, ` tips ` and `tips` are one tag; the first spelling wins. */
-export function normalizeTags(tags: readonly string[]): string[] {
-  const seen = new Map<string, string>();
-  tags.forEach((raw, i) => {
-    const tag = raw.trim().replace(/^#+/, '').trim();
-    if (tag === '') throw invalid(`tags[${i}] is empty; remove it or write a tag.`);
-    if (tag.length > 50) throw invalid(`tags[${i}] "${tag.slice(0, 20)}…" is longer than 50 characters.`);
-    if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
-  });
-  if (seen.size > MAX_TAGS) throw invalid(`A post takes at most ${MAX_TAGS} tags; it has ${seen.size}.`);
-  return [...seen.values()];
-}
-
-/** Where a problem with a post is: its channels, its schedule, or one channel's text, thread or options. */
-export interface CheckIssue {
-  field: 'channel' | ValidationIssue['field'];
-  message: string;
-  part?: number;
-  option?: string;
-  /** For `media`: which item (0-based), when the problem is one item's. */
-  item?: number;
-}
-
-/** What checking a post found for one of its channels, counted the way the channel's network counts. */
-export interface ChannelCheck {
-  channelId: string;
-  channelName: string | null;
-  network: string | null;
-  text: { count: number; max: number; unit: string } | null;
-  /** The further parts of the thread, counted the same way. */
-  thread: { count: number }[];
-  issues: CheckIssue[];
-}
-
-/** Everything saving a post would check, without saving it. */
-export interface PostCheck {
-  ok: boolean;
-  channels: ChannelCheck[];
-  /** Problems with the post as a whole (its channels list, its schedule). */
-  issues: { field: 'channels' | 'schedule'; message: string }[];
-}
-
-export interface PostView {
-  post: Post;
-  variants: Variant[];
-  deliveries: Delivery[];
-  attempts?: Attempt[];
-  /** Names and networks of the channels the post goes to, for display. */
-  channels: Record<string, { name: string; network: string }>;
-}
 
 /**
  * The minimal post API the engine needs: a shared body and per-channel variants, published now or at a
