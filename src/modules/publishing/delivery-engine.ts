@@ -3,50 +3,27 @@ import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { JobSender } from '../../jobs/queue.js';
-import type { MediaItem, NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
+import type { NetworkAdapter, PublishRequest, PublishResult } from '../../networks/contract.js';
 import { NetworkError } from '../../networks/errors.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import { ChannelBudgets } from './budgets.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
-import type { ClaimedDelivery, Delivery, MediaUse } from './publishing.rows.js';
+import type { ClaimedDelivery, Delivery } from './publishing.rows.js';
+import type {
+  DeliveryRef,
+  MediaLoader,
+  PublishingEvent,
+  PublishingEventData,
+  PublishingEvents,
+} from './delivery-events.js';
 
-/** Where the engine reads the bytes of a delivery's media (the media library). */
-export interface MediaLoader {
-  /** The items in order; `not_found` when an asset left the library, anything else is a storage failure. */
-  loadForPublish(workspaceId: string, uses: readonly MediaUse[]): Promise<MediaItem[]>;
-}
-
-/** What the engine reports, in the shapes outbound webhooks publish (docs/webhooks.md). */
-interface DeliveryRef {
-  deliveryId: string;
-  postId: string;
-  channelId: string;
-  network: string;
-}
-export interface PublishingEventData {
-  'delivery.published': DeliveryRef & { remoteId: string | null; url: string | null; publishedAt: string };
-  'delivery.failed': DeliveryRef & { error: { kind: string; message: string }; failedAt: string };
-  'delivery.unconfirmed': DeliveryRef & { reason: string; sentAt: string };
-}
-export type PublishingEvent = keyof PublishingEventData;
-
-export interface PublishingEvents {
-  emit<T extends PublishingEvent>(
-    workspaceId: string,
-    type: T,
-    data: PublishingEventData[T],
-  ): Promise<unknown>;
-  /**
-   * The same event for many deliveries of one workspace at once (a worker's batch); a listener without it
-   * hears each event through `emit`.
-   */
-  emitMany?<T extends PublishingEvent>(
-    workspaceId: string,
-    type: T,
-    data: PublishingEventData[T][],
-  ): Promise<unknown>;
-}
+export type {
+  MediaLoader,
+  PublishingEvent,
+  PublishingEventData,
+  PublishingEvents,
+} from './delivery-events.js';
 
 /** Attempts of one delivery before a transient failure becomes a failure a person sees. */
 export const MAX_ATTEMPTS = 6;
