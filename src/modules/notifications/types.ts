@@ -8,6 +8,11 @@ export const NOTIFICATION_TYPES = {
   'delivery.unconfirmed':
     'Chorus cannot tell whether a post reached a channel: someone must check and settle it.',
   'post.mentioned': 'Someone mentioned you in a comment on a post.',
+  'approval.requested': 'A post is waiting for your approval.',
+  'approval.approved': 'A post you submitted was approved.',
+  'approval.rejected': 'A post you submitted was rejected, or changes were requested.',
+  'approval.held': 'A post reached its time without approval and is held.',
+  'approval.expired': 'The approval of a post expired before it was published; it needs approving again.',
 } as const;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
