@@ -613,9 +613,9 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
     });
     expect(ok.body.request.expiresAt).toBe(new Date(clock.now().getTime() + 2 * DAY).toISOString());
     clock.advance(DAY);
-    expect(await h.services.approvals.expireLapsed()).toBe(0);
+    expect(await h.services.approvalTimers.expireLapsed()).toBe(0);
     clock.advance(DAY + 1000);
-    expect(await h.services.approvals.expireLapsed()).toBe(1);
+    expect(await h.services.approvalTimers.expireLapsed()).toBe(1);
     expect((await editor.http.get(w(`/posts/${post.id}`))).body.post).toMatchObject({
       approved: false,
       approval: { state: 'expired' },
