@@ -633,7 +633,7 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
 
   it('requires approval of the roles a workflow names, and of roles that may not publish', async () => {
     const { t, w, channelId, editor, manager } = await setup('roles');
-    await t.http.post(w('/approval-workflows'), {
+    const everyone = await t.http.post(w('/approval-workflows'), {
       name: 'Everyone but the owner',
       requiredFor: ['manager'],
       steps: [{ name: 'Owner', approvers: [{ type: 'role', role: 'owner' }] }],
@@ -644,6 +644,32 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
     expect(byManager.body.post.approval.state).toBe('required');
     expect(byOwner.body.post.approval.state).toBe('not_required');
     expect(byEditor.body.post.approval.state).toBe('required');
+    // An edit of an approved post whose approvers have all gone is saved, and waits to be submitted again.
+    const solo = await t.http.post(w('/approval-workflows'), {
+      name: 'Solo',
+      channelIds: [channelId],
+      steps: [{ name: 'Only', approvers: [{ type: 'user', userId: manager.user.id }] }],
+    });
+    expect(solo.body.workflow.position).toBe(1);
+    await t.http.patch(w(`/approval-workflows/${everyone.body.workflow.id}`), { position: 5 });
+    const p = (await editor.http.post(w('/posts'), { body: 'Solo', channels: [{ channelId }] })).body.post;
+    const r = (await editor.http.post(w(`/posts/${p.id}/approval/submit`), {})).body.request;
+    expect(r.workflow.name).toBe('Solo');
+    await manager.http.post(w(`/approval-requests/${r.id}/decisions`), {
+      decision: 'approve',
+      contentHash: r.contentHash,
+    });
+    expect((await t.http.delete(w(`/members/${manager.user.id}`))).status).toBe(204);
+    const edited = await editor.http.patch(w(`/posts/${p.id}`), { body: 'Solo, edited' });
+    expect(edited.status, edited.text).toBe(200);
+    expect(edited.body.post).toMatchObject({
+      body: 'Solo, edited',
+      approved: false,
+      approval: { state: 'required' },
+    });
+    const resubmit = await editor.http.post(w(`/posts/${p.id}/approval/submit`), {});
+    expect(resubmit.status).toBe(400);
+    expect(resubmit.body.error.message).toContain('Nobody can approve step 1 ("Only")');
     // An idea cannot be submitted.
     const idea = await editor.http.post(w('/posts'), { kind: 'idea', body: 'Maybe', channels: [] });
     const refused = await editor.http.post(w(`/posts/${idea.body.post.id}/approval/submit`), {});

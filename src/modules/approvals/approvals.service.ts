@@ -79,7 +79,30 @@ export class ApprovalsService {
 
   /** An edit changed a pending or approved post: its request is superseded by a new one. */
   async sendBack(access: WorkspaceAccess, actor: Actor, postId: string): Promise<void> {
-    await this.submit(access, actor, postId, { note: null, sentBack: true });
+    try {
+      await this.submit(access, actor, postId, { note: null, sentBack: true });
+    } catch (error) {
+      // The edit is saved whatever happens here: when the post cannot go back to its approvers (nobody left
+      // to approve a step), it waits to be submitted again, which says why.
+      if (!(error instanceof AppError)) throw error;
+      const open = (await this.deps.repo.forPost(postId)).find(
+        (r) => r.state === 'pending' || r.state === 'approved',
+      );
+      const now = this.deps.clock.now();
+      await this.deps.transaction(async (r) => {
+        if (open)
+          await r.approvals.moveRequest(
+            open.id,
+            { state: open.state },
+            { state: 'superseded', decidedAt: now },
+          );
+        await r.posts.setApproval(postId, { state: 'required', approved: false });
+      });
+      this.deps.logger.warn(
+        { postId, err: error.message },
+        'an edited post could not go back to its approvers',
+      );
+    }
   }
 
   // --- requests ------------------------------------------------------------------------------------
