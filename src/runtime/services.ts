@@ -32,6 +32,7 @@ import { JobQueue } from '../jobs/queue.js';
 import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
 import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
+import { DeliveryActions } from '../modules/publishing/delivery-actions.js';
 import { PlannerService } from '../modules/planner/planner.service.js';
 import { CommentsService } from '../modules/comments/comments.service.js';
 import { PostActivity } from '../modules/publishing/activity.js';
@@ -210,6 +211,14 @@ export function createServices(deps: {
       sendBack: (access, actor, postId): Promise<void> => approvals.sendBack(access, actor, postId),
     },
   });
+  const deliveryActions = new DeliveryActions({
+    posts,
+    repo: repos.posts,
+    deliveries: repos.deliveries,
+    engine: deliveryEngine,
+    audit,
+    clock,
+  });
   const approvals: ApprovalsService = new ApprovalsService({
     repo: repos.approvals,
     posts,
@@ -358,6 +367,7 @@ export function createServices(deps: {
     channels,
     channelSignIn,
     posts,
+    deliveryActions,
     media,
     pauses,
     queues,

@@ -52,7 +52,7 @@ export const composerRoutes = [
       }),
     },
     async handler({ access, body, services }) {
-      const check = await services.posts.check(access, body);
+      const check = await services.posts.checks.check(access, body);
       return {
         ok: check.ok,
         channels: check.channels.map((c) => ({
@@ -83,7 +83,9 @@ export const composerRoutes = [
     query: suggestionQuery,
     response: { status: 200, schema: z.object({ hashtags: z.array(Suggestion) }) },
     async handler({ access, query, services }) {
-      return { hashtags: await services.posts.recentTokens(access, 'hashtag', query.prefix, query.limit) };
+      return {
+        hashtags: await services.posts.checks.recentTokens(access, 'hashtag', query.prefix, query.limit),
+      };
     },
   }),
   defineRoute({
@@ -96,7 +98,9 @@ export const composerRoutes = [
     query: suggestionQuery,
     response: { status: 200, schema: z.object({ mentions: z.array(Suggestion) }) },
     async handler({ access, query, services }) {
-      return { mentions: await services.posts.recentTokens(access, 'mention', query.prefix, query.limit) };
+      return {
+        mentions: await services.posts.checks.recentTokens(access, 'mention', query.prefix, query.limit),
+      };
     },
   }),
   defineRoute({
@@ -113,7 +117,7 @@ export const composerRoutes = [
       }),
     },
     handler({ services }) {
-      const name = services.posts.linkShortener.name;
+      const name = services.posts.checks.linkShortener.name;
       return Promise.resolve({ linkShortener: { configured: name !== null, name } });
     },
   }),

@@ -357,7 +357,7 @@ export const postRoutes = [
     params: postParams,
     response: { status: 200, schema: z.object({ post: PostDto }) },
     async handler({ access, params, services, actor }) {
-      return { post: toPostDto(await services.posts.retry(access, actor, params.postId)) };
+      return { post: toPostDto(await services.deliveryActions.retry(access, actor, params.postId)) };
     },
   }),
   defineRoute({
@@ -392,7 +392,7 @@ export const postRoutes = [
         body.local !== undefined ? { local: body.local, timeZone: body.timeZone } : { at: body.at! };
       return {
         delivery: toDeliveryDto(
-          await services.posts.rescheduleDelivery(access, actor, params.deliveryId, schedule),
+          await services.deliveryActions.rescheduleDelivery(access, actor, params.deliveryId, schedule),
         ),
       };
     },
@@ -420,7 +420,9 @@ export const postRoutes = [
     response: { status: 200, schema: z.object({ delivery: DeliveryDto }) },
     async handler({ access, params, body, services, actor }) {
       return {
-        delivery: toDeliveryDto(await services.posts.resolve(access, actor, params.deliveryId, body)),
+        delivery: toDeliveryDto(
+          await services.deliveryActions.resolve(access, actor, params.deliveryId, body),
+        ),
       };
     },
   }),
@@ -449,7 +451,7 @@ export const postRoutes = [
     async handler({ access, services }) {
       const [pauses, attention] = await Promise.all([
         services.pauses.pauses(access),
-        services.posts.attention(access),
+        services.deliveryActions.attention(access),
       ]);
       const bodies = new Map(attention.posts.map((p) => [p.id, p.body]));
       return {

@@ -1,33 +1,27 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
-import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { toInstant } from '../../core/wallclock.js';
-import { validatePost } from '../../networks/contract.js';
-import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { recordPublishing } from './audit.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import type { Delivery, DeliveryState, Post, PostKind } from './publishing.rows.js';
+import type { DeliveryState } from './publishing.rows.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
 import type { PlanningFields, PostListQuery, PostsRepository } from './posts.repository.js';
-import { keepLinks, linksIn, replaceLinks, type LinkShortener } from './links.js';
-import { countTokens, type TokenKind } from './text-tokens.js';
+import type { LinkShortener } from './links.js';
 import { changesBetween } from './post-changes.js';
+import { PostChecks, type Timing } from './post-checks.js';
 import { contentHash, liveVariants } from './post-content.js';
 import {
   type ApprovalGate,
   normalizeTags,
-  type ChannelCheck,
   type ChannelInput,
-  type PostCheck,
   type PostInput,
   type PostMedia,
   type PostView,
-  type ScheduleInput,
   type SlotTaker,
 } from './posts.types.js';
 
@@ -76,20 +70,11 @@ async function newDelivery(
   return { id, dueAt, held: queue?.held ?? false };
 }
 
-/** A stand-in for a media item when only its presence matters. */
-const NO_BYTES = { mimeType: '', bytes: new Uint8Array(0) };
-
 const earliest = (list: readonly { dueAt: Date }[]): Date =>
   new Date(Math.min(...list.map((d) => d.dueAt.getTime())));
 
-/** How many of the newest posts hashtag and mention suggestions are drawn from. */
-const RECENT_POSTS = 300;
-
 /** Deliveries an edit may move to a new time: waiting ones, and ones an earlier edit cancelled. */
-const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
-
-/** Where a new delivery's time comes from. */
-type Timing = { kind: 'fixed'; at: Date } | { kind: 'queue' };
+export const REVIVABLE = new Set<DeliveryState>(['scheduled', 'paused', 'cancelled']);
 
 /**
  * The minimal post API the engine needs: a shared body and per-channel variants, published now or at a
@@ -114,44 +99,17 @@ export class PostsService {
       /** Approval workflows; without them a post needs approval when its author may not publish. */
       approvals?: ApprovalGate;
     },
-  ) {}
+  ) {
+    this.checks = new PostChecks(deps);
+  }
+
+  /** The checks saving a post runs, which the composer also asks for (`POST …/posts/validate`). */
+  readonly checks: PostChecks;
 
   /** Whether the caller's post to these channels must be approved before it publishes. */
   private approvalRequired(access: WorkspaceAccess, channelIds: readonly string[]): Promise<boolean> {
     if (this.deps.approvals) return this.deps.approvals.required(access, channelIds);
     return Promise.resolve(!access.permissions.includes('posts.publish'));
-  }
-
-  /** The configured link shortener (the default keeps links as written). */
-  get linkShortener(): LinkShortener {
-    return this.deps.links ?? keepLinks;
-  }
-
-  /** A fixed time (with the wall-clock time and zone it was chosen in, if it was), or the queue. */
-  private resolveSchedule(
-    access: WorkspaceAccess,
-    schedule: ScheduleInput,
-  ): { timing: Timing; local: string | null; zone: string | null } {
-    const now = this.deps.clock.now();
-    if ('queue' in schedule) return { timing: { kind: 'queue' }, local: null, zone: null };
-    if ('local' in schedule) {
-      const zone = schedule.timeZone ?? access.workspace.timezone;
-      let instant: Date;
-      try {
-        instant = toInstant(schedule.local, zone).instant;
-      } catch (error) {
-        throw invalid(`schedule: ${(error as Error).message}`);
-      }
-      return { timing: { kind: 'fixed', at: instant }, local: schedule.local, zone };
-    }
-    if (schedule.at === 'now') return { timing: { kind: 'fixed', at: now }, local: null, zone: null };
-    const at = new Date(schedule.at);
-    if (Number.isNaN(at.getTime())) {
-      throw invalid(
-        `schedule.at "${schedule.at}" is not an instant: use "now" or an ISO 8601 time with its offset, such as 2027-03-28T09:30:00+02:00.`,
-      );
-    }
-    return { timing: { kind: 'fixed', at }, local: null, zone: null };
   }
 
   /** Planning fields checked: tags normalized, the category one of the workspace's. */
@@ -189,198 +147,6 @@ export class PostsService {
     return { at, queue: { held } };
   }
 
-  /**
-   * Every check saving a post runs, per channel: the channel belongs to the workspace and is connected,
-   * and its text, thread and options pass its network's checks (`validatePost`, counted the network's
-   * way). The composer calls this through `POST …/posts/validate`; create and update refuse what it finds.
-   */
-  private async evaluate(
-    access: WorkspaceAccess,
-    body: string,
-    inputs: ChannelInput[],
-  ): Promise<{ channels: Map<string, Channel>; checks: ChannelCheck[] }> {
-    const found = new Map<string, Channel>();
-    const checks: ChannelCheck[] = [];
-    const all = new Map((await this.deps.channels.list(access)).map((c) => [c.id, c]));
-    const seen = new Set<string>();
-    for (const input of inputs) {
-      const channel = all.get(input.channelId);
-      const check: ChannelCheck = {
-        channelId: input.channelId,
-        channelName: channel?.name ?? null,
-        network: channel?.network ?? null,
-        text: null,
-        thread: [],
-        issues: [],
-      };
-      checks.push(check);
-      const refuse = (message: string) => check.issues.push({ field: 'channel', message });
-      if (seen.has(input.channelId)) refuse(`Channel ${input.channelId} is listed twice.`);
-      seen.add(input.channelId);
-      if (!channel) {
-        refuse(`Channel ${input.channelId} is not a channel of this workspace.`);
-        continue;
-      }
-      if (channel.status === 'disconnected')
-        refuse(`${channel.name} is disconnected: reconnect it in Settings → Channels, or leave it out.`);
-      found.set(channel.id, channel);
-      if (!isNetworkId(channel.network)) continue;
-      const definition = networkDefinition(channel.network);
-      const text = input.body ?? body;
-      const count = definition.limits.text.count;
-      check.text = { count: count(text), max: definition.limits.text.max, unit: definition.limits.text.unit };
-      check.thread = (input.thread ?? []).map((part) => ({ count: count(part) }));
-      check.issues.push(
-        ...validatePost(definition, {
-          text,
-          ...(input.thread ? { thread: input.thread } : {}),
-          ...(input.options ? { options: input.options } : {}),
-          // Media counts as content here; the media library checks it against the network (checkMedia).
-          ...(input.media?.length ? { media: input.media.map(() => NO_BYTES) } : {}),
-        }).filter((i) => i.field !== 'media'),
-      );
-    }
-    return { channels: found, checks };
-  }
-
-  /**
-   * Refuses a post any check found a problem with; the message names each channel and the fix. An idea
-   * is not held to the networks' limits (it is not going out yet), only to channels it may name.
-   */
-  private refuseProblems(checks: ChannelCheck[], kind: PostKind): void {
-    const placement = checks.flatMap((c) => c.issues.filter((i) => i.field === 'channel'));
-    if (placement.length > 0) throw invalid(placement.map((i) => i.message).join(' '));
-    if (kind === 'idea') return;
-    const issues = checks.flatMap((c) =>
-      c.issues.map((i) => ({ channelId: c.channelId, channel: c.channelName ?? c.channelId, ...i })),
-    );
-    if (issues.length > 0) {
-      throw invalid(
-        `The post does not fit ${[...new Set(issues.map((i) => i.channel))].join(', ')}: ${issues
-          .map((i) => `${i.channel}: ${i.message}`)
-          .join(' ')}`,
-        { issues },
-      );
-    }
-  }
-
-  /** Every asset must be in the workspace's library; a scheduled post's must fit each network too. */
-  private async checkMedia(
-    access: WorkspaceAccess,
-    inputs: ChannelInput[],
-    channels: Map<string, Channel>,
-    scheduled: boolean,
-  ): Promise<void> {
-    if (!inputs.some((c) => (c.media?.length ?? 0) > 0)) return;
-    if (!this.deps.media) throw invalid('This Chorus has no media library; remove the media.');
-    await this.deps.media.assertUsable(
-      access,
-      inputs.map((c) => ({ channel: channels.get(c.channelId)!, media: c.media ?? [] })),
-      scheduled,
-    );
-  }
-
-  /**
-   * What saving this post would refuse, per channel and for the whole post, without saving anything. For
-   * an idea, the networks' limits are reported but do not make it fail (saving an idea does not check them).
-   */
-  async check(access: WorkspaceAccess, input: PostInput): Promise<PostCheck> {
-    const kind = input.kind ?? 'post';
-    const issues: PostCheck['issues'] = [];
-    if (kind === 'post' && input.channels.length === 0)
-      issues.push({ field: 'channels', message: 'Choose at least one channel to publish to.' });
-    const { channels, checks } = await this.evaluate(access, input.body, input.channels);
-    if (input.schedule && kind === 'idea') {
-      issues.push({
-        field: 'schedule',
-        message: 'An idea has no time: save it, then turn it into a post (kind "post") to schedule it.',
-      });
-    } else if (input.schedule) {
-      try {
-        this.resolveSchedule(access, input.schedule);
-      } catch (error) {
-        issues.push({ field: 'schedule', message: (error as Error).message });
-      }
-    }
-    // Media: every asset must be in the library; it must fit the networks once the post is scheduled.
-    const scheduled = kind === 'post' && !!input.schedule;
-    const withMedia = input.channels.filter((c) => (c.media?.length ?? 0) > 0 && channels.has(c.channelId));
-    const mediaBlocks = new Set<string>();
-    if (withMedia.length > 0) {
-      const at = (channelId: string) => checks.find((c) => c.channelId === channelId)!;
-      if (!this.deps.media) {
-        for (const c of withMedia) {
-          at(c.channelId).issues.push({
-            field: 'media',
-            message: 'This Chorus has no media library; remove the media.',
-          });
-          mediaBlocks.add(c.channelId);
-        }
-      } else {
-        for (const c of withMedia) {
-          const variant = [{ channel: channels.get(c.channelId)!, media: c.media ?? [] }];
-          try {
-            for (const found of await this.deps.media.issues(access, variant)) {
-              for (const issue of found.issues) {
-                at(c.channelId).issues.push({
-                  field: 'media',
-                  message: issue.message,
-                  ...(issue.index !== null ? { item: issue.index } : {}),
-                });
-                if (scheduled) mediaBlocks.add(c.channelId);
-              }
-            }
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            at(c.channelId).issues.push({ field: 'media', message: error.message });
-            mediaBlocks.add(c.channelId);
-          }
-        }
-      }
-    }
-    const blocking = (c: ChannelCheck) =>
-      mediaBlocks.has(c.channelId) ||
-      c.issues.some((i) => i.field !== 'media' && (kind === 'post' || i.field === 'channel'));
-    return { ok: issues.length === 0 && !checks.some(blocking), channels: checks, issues };
-  }
-
-  /** The post's texts with their links replaced by the link shortener, when asked for. */
-  private async shorten(
-    access: WorkspaceAccess,
-    postId: string,
-    input: { body: string; channels: ChannelInput[] },
-  ): Promise<{ body: string; channels: ChannelInput[] }> {
-    const texts = [input.body, ...input.channels.flatMap((c) => [c.body ?? '', ...(c.thread ?? [])])];
-    const links = linksIn(texts);
-    if (links.length === 0) return input;
-    const map = await this.linkShortener.shorten(links, { workspaceId: access.workspace.id, postId });
-    const swap = (text: string) => replaceLinks(text, map);
-    return {
-      body: swap(input.body),
-      channels: input.channels.map((c) => ({
-        ...c,
-        ...(c.body !== undefined ? { body: swap(c.body) } : {}),
-        ...(c.thread ? { thread: c.thread.map(swap) } : {}),
-      })),
-    };
-  }
-
-  /**
-   * The hashtags (`#spring`) or mentions (`@ana.bsky.social`) the workspace used in its most recent posts,
-   * most used first, that start with `prefix`: what the composer suggests while typing.
-   */
-  async recentTokens(
-    access: WorkspaceAccess,
-    kind: TokenKind,
-    prefix: string,
-    limit: number,
-  ): Promise<{ value: string; uses: number }[]> {
-    const posts = await this.deps.repo.listPosts(access.workspace.id, { limit: RECENT_POSTS });
-    const variants = await this.deps.repo.variants(posts.map((p) => p.id));
-    const texts = [...posts.map((p) => p.body), ...variants.flatMap((v) => [v.body ?? '', ...v.thread])];
-    return countTokens(kind, texts, prefix).slice(0, limit);
-  }
-
   async create(access: WorkspaceAccess, actor: Actor, input: PostInput): Promise<PostView> {
     const kind = input.kind ?? 'post';
     if (kind === 'idea' && input.schedule) {
@@ -393,12 +159,12 @@ export class PostsService {
       input.channels.map((c) => c.channelId),
     );
     const postId = newId();
-    if (input.shortenLinks) input = { ...input, ...(await this.shorten(access, postId, input)) };
-    const { channels, checks } = await this.evaluate(access, input.body, input.channels);
-    this.refuseProblems(checks, kind);
+    if (input.shortenLinks) input = { ...input, ...(await this.checks.shorten(access, postId, input)) };
+    const { channels, checks } = await this.checks.evaluate(access, input.body, input.channels);
+    this.checks.refuseProblems(checks, kind);
     const planning = await this.planning(access, input);
-    const schedule = input.schedule ? this.resolveSchedule(access, input.schedule) : null;
-    await this.checkMedia(access, input.channels, channels, schedule !== null);
+    const schedule = input.schedule ? this.checks.resolveSchedule(access, input.schedule) : null;
+    await this.checks.checkMedia(access, input.channels, channels, schedule !== null);
     const now = this.deps.clock.now();
     const created = await this.deps.transaction(async (repo, slots) => {
       const deliveries: { id: string; dueAt: Date; held: boolean }[] = [];
@@ -487,9 +253,9 @@ export class PostsService {
       }));
     if (kind === 'post' && inputs.length === 0) throw invalid('Choose at least one channel to publish to.');
     if (input.shortenLinks)
-      ({ body, channels: inputs } = await this.shorten(access, postId, { body, channels: inputs }));
-    const { channels, checks } = await this.evaluate(access, body, inputs);
-    this.refuseProblems(checks, kind);
+      ({ body, channels: inputs } = await this.checks.shorten(access, postId, { body, channels: inputs }));
+    const { channels, checks } = await this.checks.evaluate(access, body, inputs);
+    this.checks.refuseProblems(checks, kind);
     const planning = await this.planning(access, input);
     const categoryId = planning.categoryId !== undefined ? planning.categoryId : current.post.categoryId;
     if (kind === 'idea' && input.schedule) {
@@ -512,8 +278,8 @@ export class PostsService {
           : null
         : input.schedule === null
           ? null
-          : this.resolveSchedule(access, input.schedule);
-    await this.checkMedia(access, inputs, channels, schedule !== null);
+          : this.checks.resolveSchedule(access, input.schedule);
+    await this.checks.checkMedia(access, inputs, channels, schedule !== null);
     const approval = await this.approvalAfterEdit(access, current, body, inputs);
     const now = this.deps.clock.now();
     const toEnqueue: { id: string; dueAt: Date; held: boolean }[] = [];
@@ -618,49 +384,6 @@ export class PostsService {
     return required ? { state: 'required', approved: false } : { state: 'not_required', approved: true };
   }
 
-  /**
-   * Moves one delivery to a new time a person chose (the calendar's drag and drop): only while it waits,
-   * never once it is sending or sent. The time is pinned: recalculating the queue leaves it.
-   */
-  async rescheduleDelivery(
-    access: WorkspaceAccess,
-    actor: Actor,
-    deliveryId: string,
-    schedule: Exclude<ScheduleInput, { queue: true }>,
-  ): Promise<Delivery> {
-    const delivery = await this.deps.repo.workspaceDelivery(access.workspace.id, deliveryId);
-    if (!delivery) throw notFound('Delivery');
-    if (!REVIVABLE.has(delivery.state) || delivery.state === 'cancelled') {
-      throw conflict(
-        `This delivery is ${delivery.state}: only scheduled or paused deliveries can move. ${
-          delivery.state === 'failed' ? 'Use "retry" to send a failed one again.' : ''
-        }`.trim(),
-      );
-    }
-    const { timing } = this.resolveSchedule(access, schedule);
-    if (timing.kind !== 'fixed') throw invalid('Choose a time to move the delivery to.');
-    const now = this.deps.clock.now();
-    if (timing.at.getTime() < now.getTime() - 60_000) {
-      throw invalid(`${timing.at.toISOString()} is in the past: choose a later time, or "now".`);
-    }
-    const moved = await this.deps.repo.reschedule(
-      [delivery.id],
-      timing.at,
-      now,
-      ['scheduled', 'paused'],
-      false,
-    );
-    if (moved.length === 0)
-      throw conflict('The delivery changed meanwhile (it may be sending); reload and try again.');
-    await this.deps.engine.enqueue(delivery.id, timing.at);
-    await this.record(actor, access, 'delivery.rescheduled', delivery.postId, {
-      deliveryId,
-      from: delivery.dueAt.toISOString(),
-      to: timing.at.toISOString(),
-    });
-    return (await this.deps.deliveries.delivery(delivery.id))!;
-  }
-
   /** Deletes the post: nothing that has not started sending will be sent. */
   async remove(access: WorkspaceAccess, actor: Actor, postId: string): Promise<{ inFlight: number }> {
     await this.get(access, postId);
@@ -700,87 +423,6 @@ export class PostsService {
   private async channelNames(access: WorkspaceAccess): Promise<PostView['channels']> {
     const list = await this.deps.channels.list(access);
     return Object.fromEntries(list.map((c) => [c.id, { name: c.name, network: c.network }]));
-  }
-
-  /** Re-sends only what did not publish: failed deliveries go out again now. */
-  async retry(access: WorkspaceAccess, actor: Actor, postId: string): Promise<PostView> {
-    const view = await this.get(access, postId);
-    const failed = view.deliveries.filter((d) => d.state === 'failed').map((d) => d.id);
-    if (failed.length === 0) {
-      throw conflict('Nothing to retry: no delivery of this post failed.');
-    }
-    const now = this.deps.clock.now();
-    const moved = await this.deps.repo.reschedule(failed, now, now, ['failed']);
-    for (const id of moved) await this.deps.engine.enqueue(id, now);
-    await this.record(actor, access, 'post.retried', postId, { deliveries: moved.length });
-    return this.get(access, postId);
-  }
-
-  /**
-   * A person settles an unconfirmed delivery after checking the channel: it was published (optionally
-   * with its address), or it was not and should be sent again.
-   */
-  async resolve(
-    access: WorkspaceAccess,
-    actor: Actor,
-    deliveryId: string,
-    decision: { as: 'published'; url?: string | undefined } | { as: 'send_again' },
-  ): Promise<Delivery> {
-    const delivery = await this.deps.repo.workspaceDelivery(access.workspace.id, deliveryId);
-    if (!delivery) throw notFound('Delivery');
-    if (delivery.state !== 'unconfirmed') {
-      throw conflict(`This delivery is ${delivery.state}, not unconfirmed: there is nothing to settle.`);
-    }
-    const now = this.deps.clock.now();
-    const attemptId = await this.deps.deliveries.addSettlement(
-      deliveryId,
-      newId(),
-      decision.as === 'published' ? 'a person confirmed it was published' : 'a person asked to send it again',
-      now,
-    );
-    const done =
-      decision.as === 'published'
-        ? await this.deps.deliveries.finish(
-            { deliveryId, attemptId },
-            {
-              state: 'published',
-              attemptOutcome: 'reconciled_published',
-              now,
-              reason: 'Marked as published by a person who checked the channel.',
-              remoteUrl: decision.url ?? null,
-              publishedAt: delivery.firstSentAt ?? now,
-            },
-            'unconfirmed',
-          )
-        : await this.deps.deliveries.finish(
-            { deliveryId, attemptId },
-            {
-              state: 'scheduled',
-              attemptOutcome: 'reconciled_absent',
-              now,
-              reason: 'Sent again by a person who checked the channel.',
-            },
-            'unconfirmed',
-          );
-    if (!done) throw conflict('The delivery changed meanwhile; reload and try again.');
-    if (decision.as === 'send_again') await this.deps.engine.enqueue(deliveryId, now);
-    await this.record(actor, access, 'delivery.resolved', delivery.postId, { deliveryId, as: decision.as });
-    return (await this.deps.deliveries.delivery(deliveryId))!;
-  }
-
-  /** Deliveries that need a person: failed, unconfirmed and paused ones, with their posts. */
-  async attention(access: WorkspaceAccess): Promise<{ deliveries: Delivery[]; posts: Post[] }> {
-    const deliveries = await this.deps.repo.attention(
-      access.workspace.id,
-      ['failed', 'unconfirmed', 'paused'],
-      500,
-    );
-    const posts: Post[] = [];
-    for (const id of new Set(deliveries.map((d) => d.postId))) {
-      const post = await this.deps.repo.findPost(access.workspace.id, id);
-      if (post) posts.push(post);
-    }
-    return { deliveries: deliveries.filter((d) => posts.some((p) => p.id === d.postId)), posts };
   }
 
   private record(
