@@ -2,36 +2,29 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { AppError, conflict, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { EgressError, safeFetch, type EgressPolicy } from '../../egress/safe-fetch.js';
+import type { EgressPolicy } from '../../egress/safe-fetch.js';
 import type { JobSender } from '../../jobs/queue.js';
-import type { TextLimits } from '../../networks/contract.js';
-import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { ChannelsService } from '../channels/channels.service.js';
 import type { PostsService } from '../publishing/posts.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Feed, FeedItem, FeedsRepository, FeedTarget } from './feeds.repository.js';
-import { decodeBody, NotAFeedError, parseFeed, type FeedEntry, type ParsedFeed } from './parse.js';
+import type { FeedEntry, ParsedFeed } from './parse.js';
 import { DEFAULT_TEMPLATE, renderFor, templateProblem } from './template.js';
+import { checkFeedUrl, FEEDS_USER_AGENT, FeedProblem, fetchFeed, type Fetched } from './fetch.js';
+import { backoffFrom, dedupe, itemRow, limitsOf, newestFirst, POLL_INTERVAL_MS } from './entries.js';
 
-/** How often an active feed is polled while it answers (the scheduler looks every 5 minutes). */
-export const POLL_INTERVAL_MS = 15 * 60_000;
-/** The longest wait between polls of a failing feed: each failure in a row doubles the wait up to this. */
-export const MAX_BACKOFF_MS = 24 * 60 * 60_000;
+export { checkFeedUrl, FEEDS_USER_AGENT, MAX_FEED_BYTES } from './fetch.js';
+export { backoffFrom, MAX_BACKOFF_MS, POLL_INTERVAL_MS } from './entries.js';
+
 /** At most this many new items become posts in one poll; more at once are recorded as skipped. */
 export const MAX_NEW_PER_POLL = 10;
-/** A feed larger than this is refused. */
-export const MAX_FEED_BYTES = 5 * 1024 * 1024;
 export const MAX_FEEDS_PER_WORKSPACE = 100;
 export const MAX_IMPORT_LATEST = 10;
-const FETCH_TIMEOUT_MS = 15_000;
 /** While a poll job waits or runs, the scheduler leaves its feed alone this long. */
 const POLL_LEASE_MS = 10 * 60_000;
 const DUE_BATCH = 500;
-export const FEEDS_USER_AGENT = 'Chorus-Feeds';
-const ACCEPT =
-  'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1';
 
 export interface FeedInput {
   url: string;
@@ -68,13 +61,6 @@ export interface PreviewItem {
   trimmed: boolean;
   problem: string | null;
 }
-
-type Fetched =
-  | { status: 'not_modified' }
-  | { status: 'ok'; feed: ParsedFeed; etag: string | null; lastModified: string | null; url: string };
-
-/** A fetch or parse problem, in words a person can act on. */
-class FeedProblem extends Error {}
 
 /**
  * RSS 1.0, RSS 2.0 and Atom feeds that turn their new items into posts: drafts, or posts in the next free
@@ -322,7 +308,11 @@ export class FeedsService {
     }
     let fetched: Fetched;
     try {
-      fetched = await this.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+      fetched = await fetchFeed(
+        feed.url,
+        { etag: feed.etag, lastModified: feed.lastModified },
+        this.deps.egress,
+      );
     } catch (error) {
       if (error instanceof FeedProblem) return fail(error.message);
       throw error;
@@ -474,54 +464,11 @@ export class FeedsService {
   /** Fetches for a person at a form: problems are invalid-request errors on the url field. */
   private async fetchForPerson(url: string): Promise<Extract<Fetched, { status: 'ok' }>> {
     try {
-      return (await this.fetch(url, {})) as Extract<Fetched, { status: 'ok' }>;
+      return (await fetchFeed(url, {}, this.deps.egress)) as Extract<Fetched, { status: 'ok' }>;
     } catch (error) {
       if (error instanceof FeedProblem) throw invalid(error.message, { field: 'url' });
       throw error;
     }
-  }
-
-  /** A GET, conditional when validators are given. Throws `FeedProblem` for anything but a feed or 304. */
-  private async fetch(
-    url: string,
-    validators: { etag?: string | null; lastModified?: string | null },
-  ): Promise<Fetched> {
-    const headers: Record<string, string> = { accept: ACCEPT, 'user-agent': FEEDS_USER_AGENT };
-    if (validators.etag) headers['if-none-match'] = validators.etag;
-    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-    let res;
-    try {
-      res = await safeFetch(
-        url,
-        { headers, timeoutMs: FETCH_TIMEOUT_MS, maxBytes: MAX_FEED_BYTES },
-        this.deps.egress,
-      );
-    } catch (error) {
-      if (!(error instanceof EgressError)) throw error;
-      throw new FeedProblem(
-        error.reason === 'too_large'
-          ? `The feed is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB, more than Chorus reads. Use a feed with fewer items.`
-          : error.reason === 'timeout'
-            ? `The feed did not answer within ${FETCH_TIMEOUT_MS / 1000} seconds.`
-            : `The feed could not be reached: ${error.message}`,
-      );
-    }
-    if (res.status === 304 && (validators.etag || validators.lastModified)) return { status: 'not_modified' };
-    if (res.status < 200 || res.status > 299) throw new FeedProblem(describeStatus(res.status));
-    let feed: ParsedFeed;
-    try {
-      feed = parseFeed(decodeBody(res.body, res.headers['content-type']), res.url);
-    } catch (error) {
-      if (error instanceof NotAFeedError) throw new FeedProblem(error.message);
-      throw error;
-    }
-    return {
-      status: 'ok',
-      feed,
-      etag: res.headers.etag?.slice(0, 500) ?? null,
-      lastModified: res.headers['last-modified']?.slice(0, 200) ?? null,
-      url: res.url,
-    };
   }
 
   private record(
@@ -542,75 +489,4 @@ export class FeedsService {
       },
     );
   }
-}
-
-function describeStatus(status: number): string {
-  if (status === 404 || status === 410)
-    return `The feed answered ${status} (${status === 404 ? 'not found' : 'gone'}): check the address, or delete the feed if it no longer exists.`;
-  if (status === 401 || status === 403)
-    return `The feed answered ${status}: it needs a sign-in, and Chorus reads only public feeds.`;
-  if (status === 429 || status >= 500)
-    return `The feed’s server answered ${status}: it is unavailable for now. Chorus tries again later.`;
-  return `The feed answered with status ${status} instead of a feed.`;
-}
-
-/** The address to poll: http or https, with no user name or password, without a #fragment. */
-export function checkFeedUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    throw invalid(
-      `"${input.slice(0, 200)}" is not a valid URL. Give the feed's full address, such as https://example.com/feed.xml.`,
-      {
-        field: 'url',
-      },
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalid(`The URL must start with https:// or http:// (it starts with ${url.protocol}//).`, {
-      field: 'url',
-    });
-  if (url.username || url.password)
-    throw invalid('The URL must not contain a user name or password: Chorus reads only public feeds.', {
-      field: 'url',
-    });
-  url.hash = '';
-  return url.toString();
-}
-
-/** Newest first by publication date; entries without one keep their place in the feed. */
-function newestFirst(entries: FeedEntry[]): FeedEntry[] {
-  if (entries.some((e) => !e.publishedAt)) return [...entries];
-  return [...entries].sort((a, b) => b.publishedAt!.getTime() - a.publishedAt!.getTime());
-}
-
-/** One entry per key (a feed that repeats an item shows it once). */
-function dedupe(entries: FeedEntry[]): FeedEntry[] {
-  const seen = new Set<string>();
-  return entries.filter((e) => !seen.has(e.key) && seen.add(e.key));
-}
-
-function itemRow(e: FeedEntry, status: 'seen' | 'pending' | 'skipped', error?: string) {
-  return {
-    id: newId(),
-    key: e.key,
-    title: e.title,
-    link: e.link,
-    publishedAt: e.publishedAt,
-    status,
-    ...(error ? { error } : {}),
-  };
-}
-
-function limitsOf(channels: Channel[]): TextLimits[] {
-  return channels
-    .filter((c) => isNetworkId(c.network))
-    .map((c) => networkDefinition(c.network as never).limits.text);
-}
-
-/** When a feed that failed `failures` times in a row is polled next: the interval, doubled per failure. */
-export function backoffFrom(now: Date, failures: number): Date {
-  const wait = Math.min(POLL_INTERVAL_MS * 2 ** Math.min(failures, 20), MAX_BACKOFF_MS);
-  return new Date(now.getTime() + wait);
 }
