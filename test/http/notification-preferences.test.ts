@@ -236,6 +236,24 @@ describe.each(TEST_TARGETS)('notification preferences and e-mail on %s', (target
     expect(mailTo(t.email)).toHaveLength(1);
   });
 
+  it('does not e-mail someone who left the workspace before the e-mail went', async () => {
+    const t = await h.tenant('leaver');
+    const editor = await h.member(t.workspaceId, 'editor', 'leaver-editor');
+    h.queuedJobs.splice(0);
+    await h.services.notifications.notify(
+      [editor.user.id, t.user.id],
+      notice(t.workspaceId, 'delivery.failed', 'Leaver notice'),
+    );
+    const removed = await t.http.delete(`/api/v1/workspaces/${t.workspaceId}/members/${editor.user.id}`);
+    expect(removed.status, removed.text).toBeLessThan(300);
+    const outcomes = await h.runQueuedJobs('notifications.email.v1');
+    expect(outcomes).toEqual(expect.arrayContaining([{ outcome: 'sent' }, { outcome: 'skipped' }]));
+    await mail.waitFor((x) => x.to.includes(t.email) && x.text.includes('Leaver notice'));
+    await new Promise((r) => setTimeout(r, 200));
+    // (Their invitation came by e-mail; the notice does not.)
+    expect(mailTo(editor.email).filter((x) => x.text.includes('Leaver notice'))).toEqual([]);
+  });
+
   it('keeps digest notifications for the digest hour and sends one e-mail, grouped by workspace, newest first, never twice', async () => {
     const t = await h.tenant('digest');
     const quiet = await h.tenant('digest-none');

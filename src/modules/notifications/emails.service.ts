@@ -89,7 +89,11 @@ export class NotificationEmails {
       this.deps.users.findById(email.userId),
       this.deps.workspaces.find(email.workspaceId),
     ]);
-    if (!user || !workspace) return 'skipped';
+    // Someone who left the workspace since is no longer told about it.
+    const reachable = (await this.deps.workspaces.accessibleBy(email.userId)).some(
+      (w) => w.id === workspace?.id,
+    );
+    if (!user || !workspace || !reachable) return 'skipped';
     await this.deps.outbox.recordAttempt(email.id);
     const message = instantEmail(email, workspace.name, this.deps.publicUrl);
     await this.deps.mailer.send({ to: user.email, ...message });
