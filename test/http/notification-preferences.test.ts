@@ -1,37 +1,12 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
 import { JOB_CATALOGUE } from '../../src/jobs/catalogue.js';
-import { createMailer, type Mailer, type MailMessage } from '../../src/modules/mail/mailer.js';
 import type { Notice } from '../../src/modules/notifications/types.js';
 import { TEST_TARGETS } from '../support/databases.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { startMailServer } from '../support/mail-server.js';
+import { closedSmtpUrl, startMailServer, SwitchableSmtp } from '../support/mail-server.js';
 import { startReceiver } from '../support/receiver.js';
-
-/** A port nothing listens on: a mail server that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/**
- * Sends through the real SMTP client to `smtpUrl`, which a test points at the loopback mail server or at a
- * closed port (the mail server down). It keeps what it sent, for the harness's invitation links.
- */
-class SwitchableSmtp implements Mailer {
-  readonly configured = true;
-  readonly sent: MailMessage[] = [];
-  constructor(public smtpUrl: string) {}
-  async send(m: MailMessage): Promise<void> {
-    await createMailer({ smtpUrl: this.smtpUrl, from: 'Chorus <chorus@example.test>' }).send(m);
-    this.sent.push(m);
-  }
-}
 
 /**
  * Per-person notification preferences and notification e-mail on both databases: the API, what notify does
@@ -49,7 +24,7 @@ describe.each(TEST_TARGETS)('notification preferences and e-mail on %s', (target
 
   beforeAll(async () => {
     mail = await startMailServer();
-    downUrl = `smtp://127.0.0.1:${await closedPort()}`;
+    downUrl = await closedSmtpUrl();
     mailer = new SwitchableSmtp(mail.url);
     h = await createHarness(target, { clock, mailer, env: { EGRESS_ALLOW_PRIVATE: 'true' } });
     receiver = await startReceiver((req, res) => {
