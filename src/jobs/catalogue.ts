@@ -87,7 +87,7 @@ export const JOB_CATALOGUE = {
       'E-mails one notification to one person (those who chose e-mail at once); retried with backoff while the mail server fails.',
     // One SMTP exchange of at most ~40 seconds (the mailer's timeouts); a sent e-mail is marked and not resent.
     expireInSeconds: 120,
-    // Backoff from 30 s doubles each time: the last of 8 retries comes about two hours after the first failure.
+    // Backoff from 30 s (to 60 s, random) doubles each time: the 8th retry comes 2 to 4 hours after the first failure.
     retryLimit: 8,
     retryDelaySeconds: 30,
   },

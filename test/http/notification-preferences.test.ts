@@ -211,6 +211,23 @@ describe.each(TEST_TARGETS)('notification preferences and e-mail on %s', (target
     expect(mailTo(t.email)).toHaveLength(1);
   });
 
+  it('queues an instant e-mail again when its job was lost', async () => {
+    const t = await h.tenant('lost-job');
+    await h.services.notifications.notify([t.user.id], notice(t.workspaceId, 'delivery.failed', 'Lost job'));
+    h.queuedJobs.splice(0); // the job never reached the engine
+    await runDigest();
+    expect(emailJobs()).toHaveLength(0); // not yet: a job may still be on its way
+    clock.advance(16 * 60_000);
+    await runDigest();
+    expect(emailJobs()).toHaveLength(1);
+    await h.runQueuedJobs('notifications.email.v1');
+    await mail.waitFor((x) => x.to.includes(t.email) && x.text.includes('Lost job'));
+    // Sent: the next run does not queue it again.
+    clock.advance(16 * 60_000);
+    await runDigest();
+    expect(emailJobs()).toHaveLength(0);
+  });
+
   it('does not e-mail someone who left the workspace before the e-mail went', async () => {
     const t = await h.tenant('leaver');
     const editor = await h.member(t.workspaceId, 'editor', 'leaver-editor');
@@ -225,6 +242,13 @@ describe.each(TEST_TARGETS)('notification preferences and e-mail on %s', (target
     expect(outcomes).toEqual(expect.arrayContaining([{ outcome: 'sent' }, { outcome: 'skipped' }]));
     await mail.waitFor((x) => x.to.includes(t.email) && x.text.includes('Leaver notice'));
     await new Promise((r) => setTimeout(r, 200));
+    // The e-mail is no longer owed: it is not left for the sweep of lost jobs to queue again.
+    const owed = await h.database.db
+      .selectFrom('notification_emails')
+      .select('id')
+      .where('user_id', '=', editor.user.id)
+      .execute();
+    expect(owed).toEqual([]);
     // (Their invitation came by e-mail; the notice does not.)
     expect(mailTo(editor.email).filter((x) => x.text.includes('Leaver notice'))).toEqual([]);
   });
@@ -373,6 +397,29 @@ describe.each(TEST_TARGETS)('notification preferences and e-mail on %s', (target
     await new Promise((r) => setTimeout(r, 200));
     expect(mailTo(t.email).filter((x) => x.text.includes('Late check'))).toHaveLength(1);
     modes.delete('/down-shop');
+  });
+
+  it('deletes e-mails sent more than 30 days ago and keeps those still waiting', async () => {
+    clock.set('2027-07-01T10:00:00Z');
+    const t = await h.tenant('mail-retention');
+    await h.services.notifications.notify(
+      [t.user.id],
+      notice(t.workspaceId, 'delivery.unconfirmed', 'Still waiting'),
+    );
+    clock.set('2027-08-15T10:00:00Z');
+    const retention = h.services.jobHandlers.find((j) => j.name === 'notifications.retention.v1')!;
+    const result = (await retention.handle({} as never, { jobId: 'mail-retention' })) as {
+      emailsDeleted: number;
+    };
+    // The e-mails the tests before sent in June are gone.
+    expect(result.emailsDeleted).toBeGreaterThan(0);
+    const rows = await h.database.db
+      .selectFrom('notification_emails')
+      .select(['user_id', 'title', 'sent_at'])
+      .execute();
+    const cutoff = clock.now().getTime() - 30 * 86_400_000;
+    for (const r of rows) expect(r.sent_at === null || r.sent_at.getTime() >= cutoff).toBe(true);
+    expect(rows.filter((r) => r.user_id === t.user.id).map((r) => r.title)).toEqual(['Still waiting']);
   });
 
   it('queues no e-mail and fails nothing when e-mail is not configured', async () => {

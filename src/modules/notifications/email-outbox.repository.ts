@@ -134,6 +134,15 @@ export class EmailOutboxRepository {
       .execute();
   }
 
+  /** Forgets an e-mail that is no longer owed (its person or workspace is gone, or the person left it). */
+  async discard(id: string): Promise<void> {
+    await this.db
+      .deleteFrom('notification_emails')
+      .where('id', '=', id)
+      .where('sent_at', 'is', null)
+      .execute();
+  }
+
   /** Instant e-mails never attempted since before `cutoff` (their job was lost): to queue again. */
   async unattemptedInstant(cutoff: Date, limit = 500): Promise<string[]> {
     const rows = await this.db
@@ -277,12 +286,19 @@ export class EmailOutboxRepository {
     });
   }
 
-  /** Deletes e-mails and digests that went out before `cutoff`. */
+  /**
+   * Deletes e-mails and digests that went out before `cutoff`, and instant e-mails from before it that never
+   * went (their job gave up).
+   */
   async deleteSentBefore(cutoff: Date): Promise<number> {
     const r = await this.db
       .deleteFrom('notification_emails')
-      .where('sent_at', 'is not', null)
-      .where('sent_at', '<', cutoff)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('sent_at', 'is not', null), eb('sent_at', '<', cutoff)]),
+          eb.and([eb('delivery', '=', 'instant'), eb('sent_at', 'is', null), eb('created_at', '<', cutoff)]),
+        ]),
+      )
       .executeTakeFirst();
     await this.db
       .deleteFrom('notification_digests')

@@ -93,7 +93,10 @@ export class NotificationEmails {
     const reachable = (await this.deps.workspaces.accessibleBy(email.userId)).some(
       (w) => w.id === workspace?.id,
     );
-    if (!user || !workspace || !reachable) return 'skipped';
+    if (!user || !workspace || !reachable) {
+      await this.deps.outbox.discard(email.id);
+      return 'skipped';
+    }
     await this.deps.outbox.recordAttempt(email.id);
     const message = instantEmail(email, workspace.name, this.deps.publicUrl);
     await this.deps.mailer.send({ to: user.email, ...message });
