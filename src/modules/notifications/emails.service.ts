@@ -73,7 +73,11 @@ export class NotificationEmails {
       this.deps.clock.now(),
     );
     for (const e of written) {
-      if (e.delivery === 'instant') await this.deps.jobs.send('notifications.email.v1', { emailId: e.id });
+      if (e.delivery !== 'instant') continue;
+      // A job that could not be queued is queued again by the hourly run (the e-mail waits in the outbox).
+      await this.deps.jobs.send('notifications.email.v1', { emailId: e.id }).catch((error: unknown) => {
+        this.deps.logger.warn({ emailId: e.id, err: (error as Error).message }, 'e-mail job not queued');
+      });
     }
     return written.length;
   }
