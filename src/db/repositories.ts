@@ -16,6 +16,8 @@ import { DeliveriesRepository } from '../modules/publishing/deliveries.repositor
 import { PostsRepository } from '../modules/publishing/posts.repository.js';
 import { WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 import { NotificationsRepository } from '../modules/notifications/notifications.repository.js';
+import { PreferencesRepository } from '../modules/notifications/preferences.repository.js';
+import { EmailOutboxRepository } from '../modules/notifications/email-outbox.repository.js';
 import { PlannerRepository } from '../modules/planner/planner.repository.js';
 import { CommentsRepository } from '../modules/comments/comments.repository.js';
 import { QueuesRepository } from '../modules/queues/queues.repository.js';
@@ -43,6 +45,8 @@ export function repositories(db: Kysely<DB>) {
     deliveries: new DeliveriesRepository(db),
     webhooks: new WebhooksRepository(db),
     notifications: new NotificationsRepository(db),
+    notificationPreferences: new PreferencesRepository(db),
+    notificationEmails: new EmailOutboxRepository(db),
     planner: new PlannerRepository(db),
     comments: new CommentsRepository(db),
     queues: new QueuesRepository(db),

@@ -441,6 +441,46 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export interface NotificationPreferencesTable {
+  user_id: string;
+  type: string;
+  in_app: boolean;
+  email: 'off' | 'instant' | 'digest';
+  updated_at: Timestamp;
+}
+
+export interface NotificationSettingsTable {
+  user_id: string;
+  digest_hour: number | null;
+  digest_time_zone: string | null;
+  updated_at: Timestamp;
+}
+
+export interface NotificationDigestsTable {
+  id: string;
+  user_id: string;
+  period: string;
+  created_at: CreatedAt;
+  locked_until: Timestamp | null;
+  sent_at: Timestamp | null;
+}
+
+export interface NotificationEmailsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  type: string;
+  delivery: 'instant' | 'digest';
+  title: string;
+  body: string;
+  link: string;
+  subject_id: string | null;
+  created_at: Timestamp;
+  digest_id: string | null;
+  attempts: Generated<number>;
+  sent_at: Timestamp | null;
+}
+
 export interface MediaAssetsTable {
   id: string;
   workspace_id: string;
@@ -561,6 +601,10 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_settings: NotificationSettingsTable;
+  notification_digests: NotificationDigestsTable;
+  notification_emails: NotificationEmailsTable;
   post_comments: PostCommentsTable;
   channel_queues: ChannelQueuesTable;
   queue_slots: QueueSlotsTable;
@@ -605,6 +649,10 @@ export const DATA_TABLES = [
   'webhook_deliveries',
   'webhook_attempts',
   'notifications',
+  'notification_preferences',
+  'notification_settings',
+  'notification_digests',
+  'notification_emails',
   'post_comments',
   'channel_queues',
   'queue_slots',

@@ -79,6 +79,7 @@ export const JOB_CATALOGUE = {
       'E-mails an approval link to someone without an account (the token is made again from the link row). Retried when the mail server fails.',
     expireInSeconds: 120,
     retryLimit: 8,
+    retryDelaySeconds: 30,
   },
   'approvals.expiry.v1': {
     payload: z.object({}).strict(),
@@ -90,10 +91,30 @@ export const JOB_CATALOGUE = {
   },
   'notifications.retention.v1': {
     payload: z.object({}).strict(),
-    description: 'Deletes read in-app notifications older than 90 days (unread ones stay).',
+    description:
+      'Deletes read in-app notifications older than 90 days (unread ones stay), and notification e-mails sent more than 30 days ago.',
     cron: '41 3 * * *',
     expireInSeconds: 1800,
     retryLimit: 2,
+  },
+  'notifications.email.v1': {
+    payload: z.object({ emailId: z.uuid() }).strict(),
+    description:
+      'E-mails one notification to one person (those who chose e-mail at once); retried with backoff while the mail server fails.',
+    // One SMTP exchange of at most ~40 seconds (the mailer's timeouts); a sent e-mail is marked and not resent.
+    expireInSeconds: 120,
+    // Backoff from 30 s (to 60 s, random) doubles each time: the 8th retry comes 2 to 4 hours after the first failure.
+    retryLimit: 8,
+    retryDelaySeconds: 30,
+  },
+  'notifications.digest.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Every hour: e-mails each person whose digest hour has come the notifications kept for their digest, one e-mail per person and day.',
+    cron: '2 * * * *',
+    expireInSeconds: 1800,
+    retryLimit: 3,
+    retryDelaySeconds: 60,
   },
   'webhooks.deliver.v1': {
     payload: z.object({ deliveryId: z.uuid(), attempt: z.number().int().min(1).max(100) }).strict(),
@@ -159,6 +180,8 @@ export const JOB_CATALOGUE = {
     cron?: string;
     expireInSeconds: number;
     retryLimit: number;
+    /** The first retry's delay; later ones double it (default: retried at once). */
+    retryDelaySeconds?: number;
     /** Jobs fetched at once and run concurrently by one worker loop (default 1). */
     batchSize?: number;
     /** Worker loops per process (default 1); in flight at most batchSize × workers. */

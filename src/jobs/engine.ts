@@ -95,12 +95,13 @@ export class JobEngine {
   async start(): Promise<void> {
     await this.#boss.start();
     for (const name of JOB_NAMES) {
-      const def = JOB_CATALOGUE[name];
+      const def = JOB_CATALOGUE[name] as (typeof JOB_CATALOGUE)[JobName] & { retryDelaySeconds?: number };
       if (!(await this.#boss.getQueue(name))) {
         await this.#boss.createQueue(name, {
           name,
           retryLimit: def.retryLimit,
           retryBackoff: true,
+          ...(def.retryDelaySeconds ? { retryDelay: def.retryDelaySeconds } : {}),
           expireInSeconds: def.expireInSeconds,
         });
       }

@@ -18,7 +18,6 @@ import { WorkspacesService } from '../modules/workspaces/workspaces.service.js';
 import { ChannelsService } from '../modules/channels/channels.service.js';
 import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { ChannelSignIn } from '../modules/channels/sign-in.service.js';
-import { ChannelNotifier } from '../modules/channels/notify.js';
 import { ApprovalsService } from '../modules/approvals/approvals.service.js';
 import { WorkflowsService } from '../modules/approvals/workflows.service.js';
 import { ApprovalLinksService } from '../modules/approvals/links.service.js';
@@ -46,7 +45,13 @@ import { webhookDeliveryJob, webhookRetentionJob, webhookSweepJob } from '../mod
 import { WorkspacePeople } from '../modules/members/people.js';
 import { NotificationsService } from '../modules/notifications/notifications.service.js';
 import { ChannelNotices, DeliveryNotices } from '../modules/notifications/sources.js';
-import { notificationRetentionJob } from '../modules/notifications/jobs.js';
+import {
+  notificationDigestJob,
+  notificationEmailJob,
+  notificationRetentionJob,
+} from '../modules/notifications/jobs.js';
+import { PreferencesService } from '../modules/notifications/preferences.service.js';
+import { NotificationEmails } from '../modules/notifications/emails.service.js';
 import { allListeners } from '../modules/publishing/event-listeners.js';
 import { FeedsService } from '../modules/feeds/feeds.service.js';
 import { feedJobs } from '../modules/feeds/jobs.js';
@@ -148,9 +153,27 @@ export function createServices(deps: {
     egress: { allowPrivate: config.EGRESS_ALLOW_PRIVATE },
   });
   const people = new WorkspacePeople({ workspaces: repos.workspaces, organizations: repos.organizations });
+  const notificationPreferences = new PreferencesService({
+    preferences: repos.notificationPreferences,
+    workspaces: repos.workspaces,
+    clock,
+  });
+  const notificationEmails = new NotificationEmails({
+    outbox: repos.notificationEmails,
+    preferences: notificationPreferences,
+    workspaces: repos.workspaces,
+    users: repos.users,
+    mailer,
+    jobs,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+  });
   const notifications = new NotificationsService({
     notifications: repos.notifications,
     workspaces: repos.workspaces,
+    preferences: notificationPreferences,
+    emails: notificationEmails,
     clock,
     logger,
   });
@@ -296,16 +319,15 @@ export function createServices(deps: {
     publicUrl: config.publicUrl,
   });
   channels.onReconnected = (channel) => pauses.release(channel.workspaceId, channel.id, 'reschedule');
-  const notifier = new ChannelNotifier({ people, mailer, publicUrl: config.publicUrl, logger });
   const channelNotices = new ChannelNotices({ people, notifications });
-  // In-app, by e-mail and by webhook; each on its own, so one failing does not silence the others.
+  // In-app and by e-mail (as each person chose), and by webhook; each on its own, so one failing does not
+  // silence the other.
   channels.onNeedsReconnect = async (channel, reason) => {
     const report = (what: string, work: () => Promise<unknown>) =>
       work().catch((error: unknown) =>
         logger.error({ err: (error as Error).message, channelId: channel.id }, `${what} failed`),
       );
     await report('reconnect notification', () => channelNotices.needsReconnect(channel, reason));
-    await report('reconnect e-mail', () => notifier.needsReconnect(channel, reason));
     await report('reconnect webhook', () =>
       webhooks.emit(channel.workspaceId, 'channel.needs_reconnect', {
         channelId: channel.id,
@@ -349,7 +371,9 @@ export function createServices(deps: {
     webhookDeliveryJob(webhooks) as JobHandler,
     webhookSweepJob(webhooks) as JobHandler,
     webhookRetentionJob(webhooks) as JobHandler,
-    notificationRetentionJob(notifications) as JobHandler,
+    notificationRetentionJob(notifications, notificationEmails) as JobHandler,
+    notificationEmailJob(notificationEmails) as JobHandler,
+    notificationDigestJob(notificationEmails) as JobHandler,
     evergreenJob(evergreen) as JobHandler,
     ...(feedJobs(feeds) as JobHandler[]),
     importRunJob(imports) as JobHandler,
@@ -384,6 +408,8 @@ export function createServices(deps: {
     deliveryEngine,
     webhooks,
     notifications,
+    notificationPreferences,
+    notificationEmails,
     feeds,
     jobs,
     users,

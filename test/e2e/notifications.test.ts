@@ -85,7 +85,7 @@ describe('notifications in a real browser', () => {
     await bell.click();
     expect(await bell.getAttribute('aria-expanded')).toBe('true');
     const panel = page.getByRole('region', { name: 'Notifications' });
-    const items = panel.getByRole('link');
+    const items = panel.getByRole('list').getByRole('link');
     await expect.poll(() => items.count(), SOON).toBe(2);
     // Newest first, each marked unread.
     expect(await items.nth(0).textContent()).toMatch(/^Unread: Acme alerts needs reconnecting.*answered 401/);

@@ -119,7 +119,8 @@ describe.each(TEST_TARGETS)('notifications raised by channels and deliveries on 
       ]);
     }
     expect(await inbox(editor.http)).toEqual([]);
-    // The e-mail goes to the same people, from the same recipient rule.
+    // The e-mail goes to the same people, from the same recipient rule, through the e-mail job.
+    await h.runQueuedJobs('notifications.email.v1');
     expect(
       mailer.sent
         .filter((m) => m.subject.startsWith('reconnect-a'))

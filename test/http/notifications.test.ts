@@ -262,7 +262,7 @@ describe.each(TEST_TARGETS)('notifications API on %s', (target) => {
     expect(left.map((r) => r.id)).not.toContain(two!.id);
     for (const r of left) expect(r.read_at === null || r.created_at.getTime() >= cutoff).toBe(true);
     expect(left.filter((r) => r.read_at === null).length).toBeGreaterThan(0);
-    expect(await job.handle({}, { jobId: 'retention-again' })).toEqual({ deleted: 0 });
+    expect(await job.handle({}, { jobId: 'retention-again' })).toMatchObject({ deleted: 0 });
     expect((await list(t.http)).notifications).toMatchObject([
       { title: 'Notice 3', readAt: expect.any(String) },
       { title: 'Notice 1', readAt: null },

@@ -324,7 +324,8 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     });
     expect(re.status, re.text).toBe(200);
     // Held posts go out again spread out, not all at once: the first now, the next 15 minutes later.
-    const released = h.queuedJobs.splice(0);
+    // (The reconnect e-mail's jobs were queued too.)
+    const released = h.queuedJobs.splice(0).filter((j) => j.name === 'deliveries.publish.v1');
     expect(released.map((j) => (j.payload as { deliveryId: string }).deliveryId)).toEqual([one, two]);
     expect(released.map((j) => j.startAfter!.getTime() - clock.now().getTime())).toEqual([0, 900_000]);
     expect(await h.services.deliveryEngine.run(one!)).toBe('published');
@@ -483,12 +484,15 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     await t.http.login(t.email); // the session idled out over those 20 hours
     const channel = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/channels`)).body.channels[0];
     expect(channel.status).toBe('needs_reconnect');
+    // The e-mail goes through its job (notifications.email.v1), as the person's preferences say.
+    await h.runQueuedJobs('notifications.email.v1');
     const mail = mailer.sent.slice(mails);
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({
       to: t.email,
-      subject: 'precheck-a needs reconnecting in precheck workspace',
+      subject: 'precheck-a needs reconnecting (precheck workspace)',
     });
+    expect(mail[0]!.text).toContain('Chorus can no longer publish to precheck-a (webhook).');
     expect(mail[0]!.text).toContain(`http://chorus.test/w/${t.workspaceId}/settings/channels`);
     // Checked once: the next sweep does not check again.
     expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);

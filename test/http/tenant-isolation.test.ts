@@ -147,6 +147,11 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       active: false,
     },
     'POST /api/v1/notifications/read': { all: true, workspaceId: b.workspaceId },
+    // Preferences are the caller's own: there is no other person's to name.
+    'PUT /api/v1/me/notification-preferences': {
+      types: [{ type: 'delivery.failed', inApp: false, email: 'off' }],
+      digest: { hour: 3 },
+    },
     'POST /api/v1/workspaces/:workspaceId/media/import': { url: `${webhookCredential.url}.png` },
     'POST /api/v1/workspaces/:workspaceId/media/check': {
       channels: [{ channelId: b.channelId, media: [{ assetId: b.mediaId }] }],
@@ -401,6 +406,12 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     const bClient = h.client();
     bClient.useToken(bToken);
     expect((await bClient.get('/api/v1/me')).status).toBe(200);
+    const prefs = (await b.http.get('/api/v1/me/notification-preferences')).body;
+    expect(prefs.digest.hour).toBe(8);
+    expect(prefs.types.find((p: { type: string }) => p.type === 'delivery.failed')).toMatchObject({
+      inApp: true,
+      email: 'instant',
+    });
     const me = await b.http.get('/api/v1/me');
     expect(me.body.workspaces.map((w: { name: string }) => w.name)).not.toContain('Intruder');
     const channels = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/channels`);

@@ -1,5 +1,6 @@
 import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { createMailer, type Mailer, type MailMessage } from '../../src/modules/mail/mailer.js';
 
 export interface ReceivedMail {
   to: string[];
@@ -47,4 +48,27 @@ export async function startMailServer() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An SMTP address on loopback where nothing listens: a mail server that is down. */
+export async function closedSmtpUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `smtp://127.0.0.1:${port}`;
+}
+
+/**
+ * Chorus's own SMTP mailer, sending to `smtpUrl`, which a test points at a loopback mail server or at a
+ * closed port (the mail server down). It keeps what it sent, as the harness reads invitation links from it.
+ */
+export class SwitchableSmtp implements Mailer {
+  readonly configured = true;
+  readonly sent: MailMessage[] = [];
+  constructor(public smtpUrl: string) {}
+  async send(m: MailMessage): Promise<void> {
+    await createMailer({ smtpUrl: this.smtpUrl, from: 'Chorus <chorus@example.test>' }).send(m);
+    this.sent.push(m);
+  }
 }

@@ -135,7 +135,13 @@ export function App() {
   }
 
   // /oauth/callback is where a network sends the person back after signing in; it needs the session.
-  const isAppPath = path === '/' || path === '/w' || path.startsWith('/w/') || path === '/oauth/callback';
+  // /settings/notifications holds the person's own settings (linked from notification e-mails).
+  const isAppPath =
+    path === '/' ||
+    path === '/w' ||
+    path.startsWith('/w/') ||
+    path === '/oauth/callback' ||
+    path === '/settings/notifications';
   if (!isAppPath && !session) {
     return (
       <AuthLayout>

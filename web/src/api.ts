@@ -2,6 +2,8 @@ import type {
   AcceptInvitationInput,
   MarkNotificationsReadInput,
   NotificationPage,
+  NotificationPreferences,
+  NotificationPreferencesChange,
   UnreadNotificationCount,
   ApiErrorBody,
   ApiToken,
@@ -445,6 +447,13 @@ export const api = {
 
   markNotificationsRead: (input: MarkNotificationsReadInput) =>
     request<{ marked: number }>('/api/v1/notifications/read', { method: 'POST', body: input }),
+
+  /** How you are told about each type of notification, and when your digest goes out. */
+  notificationPreferences: (signal?: AbortSignal) =>
+    request<NotificationPreferences>('/api/v1/me/notification-preferences', { signal }),
+
+  updateNotificationPreferences: (input: NotificationPreferencesChange) =>
+    request<NotificationPreferences>('/api/v1/me/notification-preferences', { method: 'PUT', body: input }),
 
   pausePublishing: (workspaceId: string, input: PauseInput) =>
     request<undefined>(`${ws(workspaceId)}/publishing/pause`, { method: 'POST', body: input }),

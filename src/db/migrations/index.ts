@@ -10,6 +10,7 @@ import { sql as imports } from './0009_imports.js';
 import { sql as feeds } from './0010_feeds.js';
 import { sql as comments } from './0011_comments.js';
 import { sql as approvals } from './0012_approvals.js';
+import { sql as notificationPreferences } from './0013_notification_preferences.js';
 
 export interface Migration {
   id: string;
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0010_feeds', sql: feeds },
   { id: '0011_comments', sql: comments },
   { id: '0012_approvals', sql: approvals },
+  { id: '0013_notification_preferences', sql: notificationPreferences },
 ];

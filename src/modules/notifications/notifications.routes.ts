@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, type Principal } from '../../http/route.js';
 import type { Notification } from './notifications.repository.js';
 import type { NotificationReader } from './notifications.service.js';
+import { preferenceRoutes } from './preferences.routes.js';
 
 const NotificationDto = z.object({
   id: z.uuid(),
@@ -119,4 +120,5 @@ export const notificationRoutes = [
       return { marked };
     },
   }),
+  ...preferenceRoutes,
 ];

@@ -4,7 +4,9 @@ import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
+import type { NotificationEmails } from './emails.service.js';
 import type { Notification, NotificationsRepository } from './notifications.repository.js';
+import type { PreferencesService } from './preferences.service.js';
 import { isNotificationType, type Notice, type NotificationSender } from './types.js';
 
 /** Read notifications older than this are deleted by `notifications.retention.v1`; unread ones stay. */
@@ -41,12 +43,18 @@ export class NotificationsService implements NotificationSender {
     private readonly deps: {
       notifications: NotificationsRepository;
       workspaces: WorkspacesRepository;
+      preferences: PreferencesService;
+      emails: NotificationEmails;
       clock: Clock;
       logger: Logger;
     },
   ) {}
 
-  /** Records `notice` for each recipient (user ids; repeats are ignored). Returns the rows written. */
+  /**
+   * Tells each recipient (user ids; repeats are ignored) about `notice` as they chose for its type: in the
+   * app (returns the rows written) and by e-mail, at once or in their digest. E-mail is only queued here;
+   * a failure to queue it is logged and never fails the caller.
+   */
   async notify(recipients: readonly string[], notice: Notice): Promise<number> {
     if (!isNotificationType(notice.type)) throw new Error(`Unknown notification type "${notice.type}".`);
     // A path of this app; "//host" and "/\host" would leave it.
@@ -56,21 +64,37 @@ export class NotificationsService implements NotificationSender {
       );
     }
     const people = [...new Set(recipients)];
+    const clipped = { ...notice, title: clip(notice.title, MAX_TITLE), body: clip(notice.body, MAX_BODY) };
+    const chosen = await this.deps.preferences.forType(people, notice.type);
     const written = await this.deps.notifications.upsertUnread(
-      people.map((userId) => ({
-        id: newId(),
-        userId,
-        workspaceId: notice.workspaceId,
-        type: notice.type,
-        title: clip(notice.title, MAX_TITLE),
-        body: clip(notice.body, MAX_BODY),
-        link: notice.link,
-        subjectId: notice.subjectId ?? null,
-      })),
+      people
+        .filter((userId) => chosen.get(userId)?.inApp !== false)
+        .map((userId) => ({
+          id: newId(),
+          userId,
+          workspaceId: notice.workspaceId,
+          type: notice.type,
+          title: clipped.title,
+          body: clipped.body,
+          link: notice.link,
+          subjectId: notice.subjectId ?? null,
+        })),
       this.deps.clock.now(),
     );
+    let emails = 0;
+    try {
+      emails = await this.deps.emails.queue(
+        people.map((userId) => ({ userId, email: chosen.get(userId)?.email ?? 'off' })),
+        clipped,
+      );
+    } catch (error) {
+      this.deps.logger.error(
+        { type: notice.type, workspaceId: notice.workspaceId, err: (error as Error).message },
+        'notification e-mail could not be queued',
+      );
+    }
     this.deps.logger.info(
-      { type: notice.type, workspaceId: notice.workspaceId, recipients: written },
+      { type: notice.type, workspaceId: notice.workspaceId, recipients: written, emails },
       'notification recorded',
     );
     return written;

@@ -9,8 +9,9 @@ import type {
 import type { NotificationSender } from './types.js';
 
 /**
- * What features report, turned into in-app notices for the people who can act on them. The features do not
- * know this module: services.ts wires these in beside the e-mail and the outbound webhooks.
+ * What features report, turned into notices for the people who can act on them (in the app, and by e-mail
+ * as each person chose). The features do not know this module: services.ts wires these in beside the
+ * outbound webhooks.
  */
 
 const excerpt = (text: string) => {
@@ -31,7 +32,7 @@ export class ChannelNotices {
         workspaceId: channel.workspaceId,
         type: 'channel.needs_reconnect',
         title: `${channel.name} needs reconnecting`,
-        body: `${reason} Scheduled posts for this channel wait and go out once it is reconnected.`,
+        body: `Chorus can no longer publish to ${channel.name} (${channel.network}). ${reason} Scheduled posts for this channel wait and go out once it is reconnected.`,
         link: `/w/${channel.workspaceId}/settings/channels`,
         subjectId: channel.id,
       },

@@ -22,11 +22,12 @@ import { SettingsLayout } from '../settings/SettingsLayout.js';
 import type { Section } from '../permissions.js';
 import type { Workspace } from '../types.js';
 import { CalendarPage } from '../calendar/CalendarPage.js';
+import { NotificationSettingsPage } from '../notifications/NotificationSettingsPage.js';
 import { AppShell } from './AppShell.js';
 import { NoWorkspacePage } from './NoWorkspacePage.js';
 import { WorkspaceMissing } from './WorkspaceMissing.js';
 
-/** Routes of the logged-in app: `/`, `/oauth/callback` and `/w/:workspaceId/...`. */
+/** Routes of the logged-in app: `/`, `/oauth/callback`, `/settings/notifications` and `/w/:workspaceId/...`. */
 export function AppRoutes() {
   const { me } = useSession();
   const { pathname } = useLocation();
@@ -46,6 +47,15 @@ export function AppRoutes() {
     return (
       <AppShell workspace={undefined}>
         <OAuthCallbackPage />
+      </AppShell>
+    );
+  }
+
+  // The person's own settings, the same in every workspace.
+  if (segments.length === 2 && segments[0] === 'settings' && segments[1] === 'notifications') {
+    return (
+      <AppShell workspace={undefined}>
+        <NotificationSettingsPage />
       </AppShell>
     );
   }

@@ -4,7 +4,7 @@ import { api, isAbortError, toApiError, type ApiError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { formatDateTime, formatRelative } from '../format.js';
 import { useInterval } from '../hooks.js';
-import { navigate } from '../router.js';
+import { Link, navigate } from '../router.js';
 import type { AppNotification, Workspace } from '../types.js';
 
 /** How often the unread count is asked for while the page is visible (and again when the window gets focus). */
@@ -230,6 +230,11 @@ export function NotificationBell({ workspaces, current }: { workspaces: Workspac
             Show older
           </button>
         ) : null}
+        <p className="notifications-foot">
+          <Link to="/settings/notifications" onClick={() => setOpen(false)}>
+            Notification settings
+          </Link>
+        </p>
       </section>
     </div>
   );
