@@ -1,0 +1,24 @@
+import { useAsync } from '../hooks.js';
+import { useLocation } from '../router.js';
+import type { Workspace } from '../types.js';
+import { approvalsApi } from './approvals-api.js';
+import './approvals.css';
+
+/** How many posts wait for the viewer's decision, next to "Approvals" in the main menu (nothing when none). */
+export function ApprovalsNavCount({ workspace }: { workspace: Workspace }) {
+  const { pathname } = useLocation();
+  // Counted again on every page change: one small request, and the count stays honest after deciding.
+  const waiting = useAsync(
+    (signal) => approvalsApi.queue(workspace.id, 'mine', { limit: 50 }, signal),
+    [workspace.id, pathname],
+  );
+  const page = waiting.data;
+  if (!page || page.requests.length === 0) return null;
+  const count = page.nextCursor ? `${String(page.requests.length)}+` : String(page.requests.length);
+  return (
+    <span className="nav-count">
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">, {count} waiting for you</span>
+    </span>
+  );
+}
