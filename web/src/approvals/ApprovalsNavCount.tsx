@@ -9,12 +9,12 @@ export function ApprovalsNavCount({ workspace }: { workspace: Workspace }) {
   const { pathname } = useLocation();
   // Counted again on every page change: one small request, and the count stays honest after deciding.
   const waiting = useAsync(
-    (signal) => approvalsApi.queue(workspace.id, 'mine', { limit: 50 }, signal),
+    (signal) => approvalsApi.queue(workspace.id, 'mine', signal),
     [workspace.id, pathname],
   );
   const page = waiting.data;
   if (!page || page.requests.length === 0) return null;
-  const count = page.nextCursor ? `${String(page.requests.length)}+` : String(page.requests.length);
+  const count = String(page.requests.length);
   return (
     <span className="nav-count">
       <span aria-hidden="true">{count}</span>

@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { StatusMessage } from '../components/StatusMessage.js';
-import { useAction, useAsync, useDocumentTitle } from '../hooks.js';
+import { useAsync, useDocumentTitle } from '../hooks.js';
 import { can } from '../permissions.js';
 import type { Workspace } from '../types.js';
 import { approvalsApi } from './approvals-api.js';
@@ -28,11 +28,7 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
   const id = useId();
   const [tab, setTab] = useState<QueueView>('mine');
   const tabRefs = useRef<Partial<Record<QueueView, HTMLButtonElement | null>>>({});
-  const list = useAsync<Page>(
-    (signal) => approvalsApi.queue(workspace.id, tab, {}, signal),
-    [workspace.id, tab],
-  );
-  const more = useAction();
+  const list = useAsync<Page>((signal) => approvalsApi.queue(workspace.id, tab, signal), [workspace.id, tab]);
   const [status, setStatus] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
@@ -101,18 +97,6 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
       },
       () => list.reload(),
     );
-  }
-
-  function loadMore(): void {
-    const cursor = list.data?.nextCursor;
-    if (!cursor) return;
-    void more.run(async () => {
-      const page = await approvalsApi.queue(workspace.id, tab, { before: cursor });
-      list.setData((current) => ({
-        requests: [...(current?.requests ?? []), ...page.requests],
-        nextCursor: page.nextCursor,
-      }));
-    });
   }
 
   const pending = requests.filter((request) => request.state === 'pending');
@@ -216,19 +200,6 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
               />
             ))}
           </ul>
-        ) : null}
-        <ErrorAlert error={more.error} />
-        {list.data?.nextCursor ? (
-          <div>
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={loadMore}
-              aria-disabled={more.busy || undefined}
-            >
-              Load more
-            </button>
-          </div>
         ) : null}
       </div>
     </div>

@@ -63,7 +63,7 @@ function ChannelPreview({ token, channel }: { token: string; channel: SnapshotCh
             <img
               key={`${media.assetId}-${String(i)}`}
               src={approvalsApi.linkMediaUrl(token, media.assetId)}
-              alt={media.altText ?? ''}
+              alt={media.alt ?? ''}
               loading="lazy"
             />
           ))}

@@ -51,11 +51,12 @@ export interface SnapshotChannel {
   network: string;
   text: string;
   thread: string[];
-  media: { assetId: string; altText?: string }[];
+  media: { assetId: string; alt?: string }[];
   options: Record<string, unknown>;
 }
 
 export interface Snapshot {
+  title: string | null;
   body: string;
   scheduledAt: string | null;
   channels: SnapshotChannel[];
@@ -214,16 +215,17 @@ export const approvalsApi = {
       { method: 'POST', body: input },
     ),
 
-  queue: (
-    workspaceId: string,
-    view: QueueView,
-    options: { limit?: number; before?: string | null } = {},
-    signal?: AbortSignal,
-  ) =>
+  /** The approvals queue (at most 200 items; `mine` oldest first, `submitted` newest first). */
+  queue: (workspaceId: string, view: QueueView, signal?: AbortSignal) =>
     request<{ requests: ApprovalRequest[]; nextCursor: string | null }>(
       `${ws(workspaceId)}/approval-requests`,
-      { query: { view, limit: options.limit ?? 25, before: options.before }, signal },
+      { query: { view }, signal },
     ),
+
+  approvalRequest: (workspaceId: string, requestId: string, signal?: AbortSignal) =>
+    request<{ request: ApprovalRequest }>(`${ws(workspaceId)}/approval-requests/${seg(requestId)}`, {
+      signal,
+    }),
 
   createLink: (workspaceId: string, input: { email: string; requestIds: string[]; expiresInDays?: number }) =>
     request<{ link: ApprovalLink }>(`${ws(workspaceId)}/approval-links`, { method: 'POST', body: input }),
