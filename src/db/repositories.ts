@@ -22,6 +22,7 @@ import { QueuesRepository } from '../modules/queues/queues.repository.js';
 import { FeedsRepository } from '../modules/feeds/feeds.repository.js';
 import { MediaRepository } from '../modules/media/media.repository.js';
 import { ImportsRepository } from '../modules/imports/imports.repository.js';
+import { ApprovalsRepository } from '../modules/approvals/approvals.repository.js';
 
 /** All repositories over one executor (the pool, or an open transaction). */
 export function repositories(db: Kysely<DB>) {
@@ -48,6 +49,7 @@ export function repositories(db: Kysely<DB>) {
     feeds: new FeedsRepository(db),
     media: new MediaRepository(db),
     imports: new ImportsRepository(db),
+    approvals: new ApprovalsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

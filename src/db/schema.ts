@@ -188,6 +188,83 @@ export interface PostsTable {
   category_id: string | null;
   repeats_delivery_id: string | null;
   evergreen_since: Timestamp | null;
+  approval_state: Generated<PostApprovalState>;
+  approval_expires_at: Timestamp | null;
+  send_unapproved: Generated<boolean>;
+}
+
+export type PostApprovalState =
+  | 'not_required'
+  | 'required'
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'changes_requested'
+  | 'expired';
+export type ApprovalRequestState =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'changes_requested'
+  | 'withdrawn'
+  | 'superseded'
+  | 'expired';
+
+export interface ApprovalWorkflowsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  position: number;
+  channel_ids: ColumnType<string[], string, string>;
+  required_for: ColumnType<string[], string, string>;
+  steps: ColumnType<unknown, string, string>;
+  on_expiry: 'hold' | 'publish';
+  approval_valid_days: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ApprovalRequestsTable {
+  id: string;
+  workspace_id: string;
+  post_id: string;
+  workflow_id: string | null;
+  workflow: ColumnType<unknown, string, string>;
+  snapshot: ColumnType<unknown, string, string>;
+  content_hash: string;
+  previous_id: string | null;
+  state: ApprovalRequestState;
+  current_step: number;
+  submitted_by: string | null;
+  note: string | null;
+  submitted_at: Timestamp;
+  decided_at: Timestamp | null;
+  expires_at: Timestamp | null;
+}
+
+export interface ApprovalDecisionsTable {
+  id: string;
+  request_id: string;
+  step: number;
+  user_id: string | null;
+  email: string | null;
+  name: string;
+  decision: 'approved' | 'rejected' | 'changes_requested';
+  note: string | null;
+  checklist: ColumnType<string[], string, string>;
+  created_at: Timestamp;
+}
+
+export interface ApprovalLinksTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  request_ids: ColumnType<string[], string, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
 }
 
 export type PostKind = 'post' | 'idea';
@@ -204,6 +281,7 @@ export interface PostCommentsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   edited_at: Timestamp | null;
   deleted_at: Timestamp | null;
+  external_author: string | null;
 }
 
 export interface CategoriesTable {
@@ -505,6 +583,10 @@ export interface DB {
   media_assets: MediaAssetsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
+  approval_workflows: ApprovalWorkflowsTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_decisions: ApprovalDecisionsTable;
+  approval_links: ApprovalLinksTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -545,4 +627,8 @@ export const DATA_TABLES = [
   'media_assets',
   'imports',
   'import_rows',
+  'approval_workflows',
+  'approval_requests',
+  'approval_decisions',
+  'approval_links',
 ] as const satisfies readonly (keyof DB)[];

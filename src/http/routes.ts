@@ -16,6 +16,7 @@ import { queueRoutes } from '../modules/queues/queues.routes.js';
 import { feedRoutes } from '../modules/feeds/feeds.routes.js';
 import { mediaRoutes } from '../modules/media/media.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
+import { approvalLinkRoutes, approvalRoutes } from '../modules/approvals/approvals.routes.js';
 
 /** The route table: the app, the OpenAPI document and the tenant-isolation test all read it. */
 export const ROUTES: readonly RouteDefinition[] = [
@@ -36,4 +37,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...feedRoutes,
   ...mediaRoutes,
   ...importRoutes,
+  ...approvalRoutes,
+  ...approvalLinkRoutes,
 ];

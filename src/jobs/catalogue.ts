@@ -73,6 +73,21 @@ export const JOB_CATALOGUE = {
     expireInSeconds: 1800,
     retryLimit: 2,
   },
+  'approvals.link-email.v1': {
+    payload: z.object({ linkId: z.uuid() }).strict(),
+    description:
+      'E-mails an approval link to someone without an account (the token is made again from the link row). Retried when the mail server fails.',
+    expireInSeconds: 120,
+    retryLimit: 8,
+  },
+  'approvals.expiry.v1': {
+    payload: z.object({}).strict(),
+    description:
+      'Every five minutes: approvals older than their workflow allows expire (of posts not yet sent), and their authors are told.',
+    cron: '*/5 * * * *',
+    expireInSeconds: 600,
+    retryLimit: 1,
+  },
   'notifications.retention.v1': {
     payload: z.object({}).strict(),
     description: 'Deletes read in-app notifications older than 90 days (unread ones stay).',

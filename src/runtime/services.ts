@@ -19,6 +19,10 @@ import { ChannelsService } from '../modules/channels/channels.service.js';
 import { channelMaintenanceJob } from '../modules/channels/jobs.js';
 import { ChannelSignIn } from '../modules/channels/sign-in.service.js';
 import { ChannelNotifier } from '../modules/channels/notify.js';
+import { ApprovalsService } from '../modules/approvals/approvals.service.js';
+import { WorkflowsService } from '../modules/approvals/workflows.service.js';
+import { ApprovalLinksService } from '../modules/approvals/links.service.js';
+import { approvalJobs } from '../modules/approvals/jobs.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
@@ -185,7 +189,7 @@ export function createServices(deps: {
     logger,
     ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
   });
-  const posts = new PostsService({
+  const posts: PostsService = new PostsService({
     repo: repos.posts,
     deliveries: repos.deliveries,
     transaction: (fn) => inTransaction(db, (r) => fn(r.posts, queueSlotTaker(r.queues))),
@@ -198,7 +202,43 @@ export function createServices(deps: {
     logger,
     // Link tracking plugs in here: a LinkShortener replaces links when a post is saved (links.ts).
     links: deps.linkShortener ?? keepLinks,
+    // Whether a post needs approval, and sending an edited one back (approvals are made below).
+    approvals: {
+      required: (access, channelIds): Promise<boolean> => approvals.required(access, channelIds),
+      sendBack: (access, actor, postId): Promise<void> => approvals.sendBack(access, actor, postId),
+    },
   });
+  const approvals: ApprovalsService = new ApprovalsService({
+    repo: repos.approvals,
+    posts,
+    postsRepo: repos.posts,
+    deliveries: repos.deliveries,
+    transaction: (fn) => inTransaction(db, (r) => fn({ approvals: r.approvals, posts: r.posts })),
+    people,
+    notifications,
+    audit,
+    enqueue: enqueueDelivery,
+    clock,
+    logger,
+  });
+  const workflows = new WorkflowsService({ repo: repos.approvals, channels, people, audit, clock });
+  const approvalLinks = new ApprovalLinksService({
+    repo: repos.approvals,
+    approvals,
+    workspaces: repos.workspaces,
+    comments: repos.comments,
+    media,
+    keyring: deps.keyring,
+    jobs,
+    mailer,
+    audit,
+    clock,
+    publicUrl: config.publicUrl,
+    logger,
+  });
+  approvals.externalInvites = approvalLinks;
+  // A post held because it is not approved: its author is told.
+  deliveryEngine.onHold = (deliveryId, reason) => approvals.held(deliveryId, reason);
   const pauses = new PausesService({
     repo: repos.posts,
     channels,
@@ -290,6 +330,7 @@ export function createServices(deps: {
     ...(feedJobs(feeds) as JobHandler[]),
     importRunJob(imports) as JobHandler,
     importRetentionJob(imports) as JobHandler,
+    ...(approvalJobs(approvals, approvalLinks) as JobHandler[]),
   ];
   return {
     audit,
@@ -308,6 +349,9 @@ export function createServices(deps: {
     planner,
     comments,
     activity,
+    approvals,
+    workflows,
+    approvalLinks,
     evergreen,
     imports,
     deliveryEngine,

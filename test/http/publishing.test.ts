@@ -419,7 +419,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
       .post;
     expect(post.deliveries[0]).toMatchObject({
       state: 'paused',
-      reason: 'The post is waiting for approval.',
+      reason: 'The post is waiting for approval: submit it for approval.',
     });
     expect((await editor.http.post(`/api/v1/workspaces/${t.workspaceId}/publishing/pause`, {})).status).toBe(
       403,

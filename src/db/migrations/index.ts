@@ -9,6 +9,7 @@ import { sql as media } from './0008_media.js';
 import { sql as imports } from './0009_imports.js';
 import { sql as feeds } from './0010_feeds.js';
 import { sql as comments } from './0011_comments.js';
+import { sql as approvals } from './0012_approvals.js';
 
 export interface Migration {
   id: string;
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '0009_imports', sql: imports },
   { id: '0010_feeds', sql: feeds },
   { id: '0011_comments', sql: comments },
+  { id: '0012_approvals', sql: approvals },
 ];

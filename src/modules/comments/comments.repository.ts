@@ -8,6 +8,7 @@ export interface PostComment {
   channelId: string | null;
   parentId: string | null;
   authorId: string | null;
+  /** The member's name, or for someone without an account (an approval link) the name they gave. */
   authorName: string | null;
   body: string;
   mentions: string[];
@@ -31,7 +32,7 @@ export class CommentsRepository {
         'c.channel_id as channelId',
         'c.parent_id as parentId',
         'c.author_id as authorId',
-        'u.name as authorName',
+        (eb) => eb.fn.coalesce('u.name', 'c.external_author').as('authorName'),
         'c.body',
         'c.mentions',
         'c.created_at as createdAt',
@@ -55,6 +56,8 @@ export class CommentsRepository {
     channelId: string | null;
     parentId: string | null;
     authorId: string | null;
+    /** Someone without an account, commenting through an approval link. */
+    externalAuthor?: string | null;
     body: string;
     mentions: string[];
     now: Date;
@@ -68,6 +71,7 @@ export class CommentsRepository {
         channel_id: c.channelId,
         parent_id: c.parentId,
         author_id: c.authorId,
+        external_author: c.externalAuthor ?? null,
         body: c.body,
         mentions: JSON.stringify(c.mentions),
         created_at: c.now,

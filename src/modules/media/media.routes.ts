@@ -60,7 +60,7 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
 /** Files are shown, never run: nothing in them may load or execute anything. */
 const FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox; frame-ancestors 'self'";
 
-function fileReply(
+export function fileReply(
   file: {
     stream: Readable;
     size: number;

@@ -28,7 +28,33 @@ const SUMMARIES: Record<string, string> = {
   'comment.created': 'Commented',
   'comment.edited': 'Edited a comment',
   'comment.deleted': 'Deleted a comment',
+  'approval.submitted': 'Submitted it for approval',
+  'approval.sent_back': 'Changed it after it was submitted, so it went back for approval',
+  'approval.withdrawn': 'Withdrew it from approval',
+  'approval.approved': 'Approved: every step said yes',
+  'approval.expired': 'The approval expired',
+  'approval.link_sent': 'Sent an approval link',
 };
+
+const DECIDED: Record<string, string> = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  changes_requested: 'Requested changes',
+};
+
+/** What an approval event says beyond its name: the step, the note, the address. */
+function approvalSummary(action: string, data: Record<string, unknown>, base: string): string {
+  const str = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : null);
+  if (action === 'approval.decided') {
+    const step = str('stepName');
+    const note = str('note');
+    return `${DECIDED[str('decision') ?? ''] ?? 'Decided'}${step ? ` at step “${step}”` : ''}${note ? `: “${note}”` : ''}`;
+  }
+  if (action === 'approval.link_sent' && str('email')) return `${base} to ${str('email')}`;
+  if ((action === 'approval.submitted' || action === 'approval.sent_back') && str('workflow'))
+    return `${base} (${str('workflow')})${str('note') ? `: “${str('note')}”` : ''}`;
+  return base;
+}
 
 const OUTCOMES: Record<string, string> = {
   published: 'Published',
@@ -64,11 +90,13 @@ export class PostActivity {
       else if (e.action === 'post.created' && scheduled) summary += `, scheduled for ${scheduled}`;
       if (e.action === 'delivery.rescheduled' && typeof e.data.to === 'string')
         summary += ` (${String(e.data.from)} → ${e.data.to})`;
+      if (e.action.startsWith('approval.')) summary = approvalSummary(e.action, e.data, summary);
       return {
         at: e.createdAt,
         kind: e.action,
         actorId: e.actorUserId,
-        actorName: e.actorName,
+        // Someone without an account (an approval link) is named by the address they decided as.
+        actorName: e.actorName ?? (typeof e.data.byName === 'string' ? e.data.byName : null),
         channelId: null,
         summary,
         ...(changes && Object.keys(changes).length > 0 ? { changes } : {}),

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AttemptOutcome, DB } from '../../db/schema.js';
+import type { AttemptOutcome, DB, PostApprovalState } from '../../db/schema.js';
 import {
   DELIVERY_COLUMNS,
   toDelivery,
@@ -17,6 +17,19 @@ interface ClaimedContent {
   thread: string[];
   options: Record<string, unknown>;
   media: MediaUse[];
+}
+
+/** How every reason for holding a post that is not (or no longer) approved starts. */
+export const APPROVAL_HOLD_PREFIX = 'The post is waiting for approval';
+
+/** Why a post that is not (or no longer) approved waits. */
+export function approvalHoldReason(state: PostApprovalState, lapsed: boolean): string {
+  const base = APPROVAL_HOLD_PREFIX;
+  if (lapsed || state === 'expired') return `${base}: its approval expired. Submit it for approval again.`;
+  if (state === 'pending') return `${base}: it publishes once its approvers approve it.`;
+  if (state === 'rejected') return `${base}: it was rejected. Edit it and submit it again.`;
+  if (state === 'changes_requested') return `${base}: changes were requested. Edit it and submit it again.`;
+  return `${base}: submit it for approval.`;
 }
 
 /** The engine's side of deliveries: the claim into `sending`, every exit from it, settling and the sweeper. */
@@ -59,7 +72,10 @@ export class DeliveriesRepository {
         FROM wanted AS w
         WHERE d.id = w.id AND d.state = 'scheduled' AND d.due_at <= ${now}
           AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ${now})
-          AND EXISTS (SELECT 1 FROM posts AS p WHERE p.id = d.post_id AND p.deleted_at IS NULL AND p.approved)
+          AND EXISTS (
+            SELECT 1 FROM posts AS p WHERE p.id = d.post_id AND p.deleted_at IS NULL
+              AND ((p.approved AND (p.approval_expires_at IS NULL OR p.approval_expires_at > ${now}))
+                OR p.send_unapproved))
           AND EXISTS (SELECT 1 FROM channels AS ch WHERE ch.id = d.channel_id AND ch.status = 'connected')
           AND NOT EXISTS (
             SELECT 1 FROM publishing_pauses AS pp
@@ -112,6 +128,9 @@ export class DeliveriesRepository {
         'd.due_at',
         'd.next_attempt_at',
         'p.approved',
+        'p.approval_state',
+        'p.approval_expires_at',
+        'p.send_unapproved',
         'p.deleted_at',
         'c.status as channelStatus',
         'c.name as channelName',
@@ -148,7 +167,9 @@ export class DeliveriesRepository {
       return `${row.channelName} needs reconnecting. Reconnect it in Settings → Channels; the post waits.`;
     if (row.channelStatus === 'disconnected')
       return `${row.channelName} is disconnected. Reconnect it in Settings → Channels; the post waits.`;
-    if (!row.approved) return 'The post is waiting for approval.';
+    const lapsed = row.approval_expires_at !== null && row.approval_expires_at <= now;
+    if ((!row.approved || lapsed) && !row.send_unapproved)
+      return approvalHoldReason(row.approval_state, lapsed);
     return null;
   }
 

@@ -56,6 +56,9 @@ export type RunOutcome = 'published' | 'retry' | 'failed' | 'unconfirmed' | 'hel
  * `settle`, never retried blindly.
  */
 export class DeliveryEngine {
+  /** Hears every delivery held when it came due (approvals tell the author when approval is what holds it). */
+  onHold: ((deliveryId: string, reason: string) => Promise<void>) | undefined;
+
   constructor(
     private readonly deps: {
       repo: DeliveriesRepository;
@@ -122,7 +125,15 @@ export class DeliveryEngine {
         const c = claimed.get(id);
         if (!c) {
           const reason = await this.deps.repo.holdReason(id, now);
-          if (reason && (await this.deps.repo.hold(id, reason, now))) return 'held';
+          if (reason && (await this.deps.repo.hold(id, reason, now))) {
+            await this.onHold?.(id, reason).catch((error: unknown) =>
+              this.deps.logger.warn(
+                { err: (error as Error).message, deliveryId: id },
+                'hold listener failed',
+              ),
+            );
+            return 'held';
+          }
           return 'not_claimed';
         }
         let adapter = adapters.get(c.delivery.channelId);

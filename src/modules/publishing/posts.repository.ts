@@ -10,6 +10,7 @@ import {
   type DeliveryState,
   type PauseScope,
   type Post,
+  type PostApprovalState,
   type PostKind,
   type Variant,
   WAITING_STATES,
@@ -69,7 +70,31 @@ export class PostsRepository {
         category_id: p.categoryId,
         repeats_delivery_id: p.repeatsDeliveryId,
         evergreen_since: p.evergreenSince,
+        approval_state: p.approvalState,
+        approval_expires_at: p.approvalExpiresAt,
+        send_unapproved: p.sendUnapproved,
       })
+      .execute();
+  }
+
+  /**
+   * Sets where the post stands with approvals: `approved` is what the engine's claim reads, with
+   * `approvalExpiresAt` (it does not send after that) and `sendUnapproved` (pending under a workflow that
+   * publishes anyway).
+   */
+  async setApproval(
+    id: string,
+    a: { state: PostApprovalState; approved: boolean; expiresAt?: Date | null; sendUnapproved?: boolean },
+  ): Promise<void> {
+    await this.db
+      .updateTable('posts')
+      .set({
+        approval_state: a.state,
+        approved: a.approved,
+        approval_expires_at: a.expiresAt ?? null,
+        send_unapproved: a.sendUnapproved ?? false,
+      })
+      .where('id', '=', id)
       .execute();
   }
 

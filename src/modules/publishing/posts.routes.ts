@@ -76,6 +76,21 @@ const PostDto = z.object({
   id: z.uuid(),
   body: z.string(),
   approved: z.boolean(),
+  approval: z.object({
+    state: z.enum([
+      'not_required',
+      'required',
+      'pending',
+      'approved',
+      'rejected',
+      'changes_requested',
+      'expired',
+    ]),
+    expiresAt: z.string().nullable(),
+    publishesUnapproved: z
+      .boolean()
+      .describe('Pending under a workflow that publishes anyway when the time comes'),
+  }),
   scheduledAt: z.string().nullable(),
   scheduleLocal: z.string().nullable(),
   scheduleTimeZone: z.string().nullable(),
@@ -130,6 +145,11 @@ const toPostDto = (view: PostView) => ({
   id: view.post.id,
   body: view.post.body,
   approved: view.post.approved,
+  approval: {
+    state: view.post.approvalState,
+    expiresAt: view.post.approvalExpiresAt?.toISOString() ?? null,
+    publishesUnapproved: view.post.sendUnapproved,
+  },
   scheduledAt: iso(view.post.scheduledAt),
   scheduleLocal: view.post.scheduleLocal,
   scheduleTimeZone: view.post.scheduleZone,

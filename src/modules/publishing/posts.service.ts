@@ -17,7 +17,9 @@ import type { PlanningFields, PostListQuery, PostsRepository } from './posts.rep
 import { keepLinks, linksIn, replaceLinks, type LinkShortener } from './links.js';
 import { countTokens, type TokenKind } from './text-tokens.js';
 import { changesBetween } from './post-changes.js';
+import { contentHash, liveVariants } from './post-content.js';
 import {
+  type ApprovalGate,
   normalizeTags,
   type ChannelCheck,
   type ChannelInput,
@@ -109,8 +111,16 @@ export class PostsService {
       logger: Logger;
       /** Where link tracking plugs in; links stay as written by default. */
       links?: LinkShortener;
+      /** Approval workflows; without them a post needs approval when its author may not publish. */
+      approvals?: ApprovalGate;
     },
   ) {}
+
+  /** Whether the caller's post to these channels must be approved before it publishes. */
+  private approvalRequired(access: WorkspaceAccess, channelIds: readonly string[]): Promise<boolean> {
+    if (this.deps.approvals) return this.deps.approvals.required(access, channelIds);
+    return Promise.resolve(!access.permissions.includes('posts.publish'));
+  }
 
   /** The configured link shortener (the default keeps links as written). */
   get linkShortener(): LinkShortener {
@@ -378,7 +388,10 @@ export class PostsService {
     }
     if (kind === 'post' && input.channels.length === 0)
       throw invalid('Choose at least one channel to publish to.');
-    const canPublish = access.permissions.includes('posts.publish');
+    const needsApproval = await this.approvalRequired(
+      access,
+      input.channels.map((c) => c.channelId),
+    );
     const postId = newId();
     if (input.shortenLinks) input = { ...input, ...(await this.shorten(access, postId, input)) };
     const { channels, checks } = await this.evaluate(access, input.body, input.channels);
@@ -394,7 +407,10 @@ export class PostsService {
         id: postId,
         workspaceId: access.workspace.id,
         body: input.body,
-        approved: canPublish,
+        approved: !needsApproval,
+        approvalState: needsApproval ? 'required' : 'not_required',
+        approvalExpiresAt: null,
+        sendUnapproved: false,
         scheduledAt: schedule?.timing.kind === 'fixed' ? schedule.timing.at : null,
         scheduleLocal: schedule?.local ?? null,
         scheduleZone: schedule?.zone ?? null,
@@ -434,7 +450,7 @@ export class PostsService {
       channels: input.channels.length,
       scheduledAt: created.length > 0 ? earliest(created).toISOString() : null,
       queued: schedule?.timing.kind === 'queue',
-      approved: canPublish,
+      approved: !needsApproval,
     });
     return this.get(access, postId);
   }
@@ -498,9 +514,11 @@ export class PostsService {
           ? null
           : this.resolveSchedule(access, input.schedule);
     await this.checkMedia(access, inputs, channels, schedule !== null);
+    const approval = await this.approvalAfterEdit(access, current, body, inputs);
     const now = this.deps.clock.now();
     const toEnqueue: { id: string; dueAt: Date; held: boolean }[] = [];
     await this.deps.transaction(async (repo, slots) => {
+      if (approval) await repo.setApproval(postId, approval);
       await repo.updatePost(
         postId,
         {
@@ -557,6 +575,9 @@ export class PostsService {
         );
       }
     });
+    if (approval?.state === 'pending' && this.deps.approvals) {
+      await this.deps.approvals.sendBack(access, actor, postId);
+    }
     for (const d of toEnqueue) if (!d.held) await this.deps.engine.enqueue(d.id, d.dueAt);
     const after = await this.get(access, postId);
     await this.record(
@@ -571,6 +592,30 @@ export class PostsService {
       },
     );
     return after;
+  }
+
+  /**
+   * Where an edit leaves the post's approval, when it changes what the post would send (its texts, channels,
+   * options or media; not its time): a post pending or approved goes back to its approvers (pending again,
+   * unapproved until they decide); one that needed no approval, or was waiting to be submitted, is judged
+   * again by the editor's role and the new channels. Rejected and expired posts wait for their author to
+   * submit them again. Undefined: nothing changes.
+   */
+  private async approvalAfterEdit(
+    access: WorkspaceAccess,
+    current: PostView,
+    body: string,
+    inputs: readonly ChannelInput[],
+  ): Promise<{ state: 'pending' | 'required' | 'not_required'; approved: boolean } | undefined> {
+    if (contentHash(current.post.body, liveVariants(current)) === contentHash(body, inputs)) return undefined;
+    const state = current.post.approvalState;
+    if (state === 'pending' || state === 'approved') return { state: 'pending', approved: false };
+    if (state !== 'required' && state !== 'not_required') return undefined;
+    const required = await this.approvalRequired(
+      access,
+      inputs.map((c) => c.channelId),
+    );
+    return required ? { state: 'required', approved: false } : { state: 'not_required', approved: true };
   }
 
   /**

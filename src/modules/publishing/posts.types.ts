@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/audit.service.js';
 import { invalid } from '../../core/errors.js';
 import type { ValidationIssue } from '../../networks/contract.js';
 import type { Channel } from '../channels/channels.repository.js';
@@ -44,6 +45,17 @@ export interface PostMedia {
     access: WorkspaceAccess,
     variants: readonly { channel: Channel; media: readonly MediaUse[] }[],
   ): Promise<{ channelId: string; issues: { index: number | null; message: string }[] }[]>;
+}
+
+/** What posts need of approvals (src/modules/approvals): whether a post must be approved, and sending it back. */
+export interface ApprovalGate {
+  /** Whether the caller's posts to these channels must be approved before they publish. */
+  required(access: WorkspaceAccess, channelIds: readonly string[]): Promise<boolean>;
+  /**
+   * An edit changed what a post that was pending or approved would send: its request is superseded and
+   * a new one submitted, showing what changed. The post is already unapproved when this is called.
+   */
+  sendBack(access: WorkspaceAccess, actor: Actor, postId: string): Promise<void>;
 }
 
 export interface PostInput {

@@ -1,7 +1,7 @@
 /** Shapes of posts, variants, deliveries and attempts, and how rows become them. */
-import type { AttemptOutcome, DeliveryState, PostKind } from '../../db/schema.js';
+import type { AttemptOutcome, DeliveryState, PostApprovalState, PostKind } from '../../db/schema.js';
 
-export type { DeliveryState, PostKind };
+export type { DeliveryState, PostApprovalState, PostKind };
 
 export interface Post {
   id: string;
@@ -25,6 +25,12 @@ export interface Post {
   /** For an evergreen repeat: the delivery it repeats. */
   repeatsDeliveryId: string | null;
   evergreenSince: Date | null;
+  /** Where the post stands with approvals (docs/approvals.md); `approved` is what the engine reads. */
+  approvalState: PostApprovalState;
+  /** While approved: when the approval lapses. */
+  approvalExpiresAt: Date | null;
+  /** Pending under a workflow that publishes anyway when the time comes. */
+  sendUnapproved: boolean;
 }
 
 export interface Variant {
@@ -107,6 +113,9 @@ export type PostRow = {
   category_id: string | null;
   repeats_delivery_id: string | null;
   evergreen_since: Date | null;
+  approval_state: PostApprovalState;
+  approval_expires_at: Date | null;
+  send_unapproved: boolean;
 };
 export const toPost = (r: PostRow): Post => ({
   id: r.id,
@@ -128,6 +137,9 @@ export const toPost = (r: PostRow): Post => ({
   categoryId: r.category_id,
   repeatsDeliveryId: r.repeats_delivery_id,
   evergreenSince: r.evergreen_since,
+  approvalState: r.approval_state,
+  approvalExpiresAt: r.approval_expires_at,
+  sendUnapproved: r.send_unapproved,
 });
 
 export type DeliveryRow = {
@@ -224,6 +236,9 @@ export const POST_COLUMNS = [
   'category_id',
   'repeats_delivery_id',
   'evergreen_since',
+  'approval_state',
+  'approval_expires_at',
+  'send_unapproved',
 ] as const;
 
 /** What a claimed delivery needs to be sent: its text and the channel to send it through. */

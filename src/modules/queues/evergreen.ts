@@ -82,6 +82,8 @@ export class Evergreen implements PublishingEvents {
         scheduleZone: null,
         repeatsDeliveryId: deliveryId,
         evergreenSince: since,
+        // The copy repeats content already approved; an approval's lapse belongs to the original.
+        approvalExpiresAt: null,
         now,
       });
       const variantId = await repos.posts.upsertVariant({ ...variant, id: newId(), postId });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,6 +23,24 @@ export class Keyring {
 
   get keyIds(): string[] {
     return [...this.#byId.keys()];
+  }
+
+  /**
+   * An HMAC-SHA256 signature of `message` for one purpose, with a key derived from the active key (HKDF, the
+   * purpose as info): a signature made for one purpose never verifies for another.
+   */
+  sign(purpose: string, message: string): string {
+    return signWith(this.active.key, purpose, message);
+  }
+
+  /** Whether `signature` is `sign(purpose, message)` under any configured key (so rotation keeps links valid). */
+  verify(purpose: string, message: string, signature: string): boolean {
+    const given = Buffer.from(signature, 'base64url');
+    for (const k of this.#byId.values()) {
+      const expected = Buffer.from(signWith(k.key, purpose, message), 'base64url');
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+    }
+    return false;
   }
 
   /** `aad` binds the ciphertext to its owner (e.g. the secret's row id), so it cannot be swapped between rows. */
@@ -60,6 +78,11 @@ export class Keyring {
       'utf8',
     );
   }
+}
+
+function signWith(key: Buffer, purpose: string, message: string): string {
+  const derived = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `chorus-signature:${purpose}`, 32));
+  return createHmac('sha256', derived).update(message).digest('base64url');
 }
 
 function toKey(key: Buffer): SecretKey {
