@@ -54,7 +54,7 @@ describe('a post approved by a manager and a client, and one held', () => {
 
   it('rejects, resubmits, approves in two steps, publishes; the unapproved post is held', async () => {
     // The owner connects the Bluesky account, sets up the workflow and invites a manager and an editor.
-    const owner = await apiSession(chorus.url, OWNER);
+    const owner = await apiSession(chorus.url, { email: OWNER.email, password: OWNER.password });
     const me = (await (await owner('GET', '/api/v1/me')).json()) as { workspaces: { id: string }[] };
     const workspaceId = me.workspaces[0]!.id;
     const w = `/api/v1/workspaces/${workspaceId}`;
@@ -75,7 +75,7 @@ describe('a post approved by a manager and a client, and one held', () => {
     expect(workflow.status, await workflow.clone().text()).toBe(201);
     await addMember(chorus.url, owner, workspaceId, MANAGER, 'manager', mail);
     await addMember(chorus.url, owner, workspaceId, EDITOR, 'editor', mail);
-    const editorApi = await apiSession(chorus.url, EDITOR);
+    const editorApi = await apiSession(chorus.url, { email: EDITOR.email, password: EDITOR.password });
     const { page: editor } = await logIn(browser, chorus.url, EDITOR);
     const { page: manager } = await logIn(browser, chorus.url, MANAGER);
 
