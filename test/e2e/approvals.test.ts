@@ -158,6 +158,16 @@ describe('a post approved by a manager and a client, and one held', () => {
       state: string;
     };
     expect(approval.state).toBe('approved');
+    // Used up, the link says so on a page of its own; a damaged one too. Both say what to do.
+    await phone.goto(link!);
+    await expect
+      .poll(() => phone.getByRole('heading', { level: 1 }).textContent(), SOON)
+      .toBe('Everything here is already decided');
+    await phone.goto(`${link!.slice(0, -4)}AAAA`);
+    await expect
+      .poll(() => phone.getByRole('heading', { level: 1 }).textContent(), SOON)
+      .toBe('This link does not work');
+    expect(await phone.textContent('body')).toContain('ask the sender for a new link');
 
     // At its time the approved post is published; the other one is held and never sent.
     await expect.poll(texts, AT_TIME).toContain(edited);

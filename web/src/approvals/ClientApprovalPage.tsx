@@ -6,7 +6,7 @@ import { StatusMessage } from '../components/StatusMessage.js';
 import { formatDateTime } from '../format.js';
 import { useAction, useAsync, useDocumentTitle } from '../hooks.js';
 import { RichText } from '../posts/NetworkPreview.js';
-import { approvalsApi } from './approvals-api.js';
+import { approvalsApi, refusalReason } from './approvals-api.js';
 import type { LinkItem, LinkView, SnapshotChannel } from './approvals-api.js';
 import { DecisionForm } from './DecisionForm.js';
 import { DECISION_LABELS } from './labels.js';
@@ -35,8 +35,15 @@ const REFUSALS: Record<string, { title: string; advice: string }> = {
   },
 };
 
+/** A refusal that ends the page (the link cannot be used), or null. */
+function linkRefusal(error: ApiError | null): { error: ApiError; title: string; advice: string } | null {
+  const reason = error ? refusalReason(error) : null;
+  const known = reason ? REFUSALS[reason] : undefined;
+  return error && known ? { error, ...known } : null;
+}
+
 function Refusal({ error }: { error: ApiError }) {
-  const known = REFUSALS[error.code];
+  const known = linkRefusal(error);
   useDocumentTitle(known?.title ?? 'Approval');
   return (
     <main id="main" className="client-approval client-refusal">
@@ -226,7 +233,7 @@ export function ClientApprovalPage({ token }: { token: string }) {
     return () => meta.remove();
   }, []);
 
-  const refusal = fatal ?? (view.error && view.error.code in REFUSALS ? view.error : null);
+  const refusal = fatal ?? (linkRefusal(view.error) ? view.error : null);
   if (refusal) return <Refusal error={refusal} />;
   if (view.error) {
     return (

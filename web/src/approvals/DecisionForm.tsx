@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, toApiError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { refusalReason } from './approvals-api.js';
 import type { DecisionInput } from './approvals-api.js';
 
 type Choice = DecisionInput['decision'];
@@ -150,7 +151,7 @@ export function DecisionForm({ checklist, contentHash, onDecide, onStale, label 
         </p>
       ) : null}
       <ErrorAlert error={error} />
-      {error?.status === 409 ? (
+      {error && refusalReason(error) === 'stale' ? (
         <p className="hint">The latest version was loaded: check it and decide again.</p>
       ) : null}
     </form>

@@ -1,4 +1,5 @@
 import { request } from '../api.js';
+import type { ApiError } from '../api.js';
 import type { RoleId } from '../types.js';
 
 /** The approvals API shapes (docs/approvals.md). */
@@ -173,6 +174,16 @@ export interface LinkView {
   email: string;
   expiresAt: string;
   items: LinkItem[];
+}
+
+/**
+ * Why approvals refused something, where it matters to the page: `stale` (the post changed), or for links
+ * `link_invalid`, `link_expired`, `link_revoked`, `link_used`. The server sends it as `details.reason`.
+ */
+export function refusalReason(error: ApiError): string | null {
+  const details = error.details as { reason?: unknown } | undefined;
+  if (typeof details?.reason === 'string') return details.reason;
+  return error.code.startsWith('link_') || error.code === 'stale' ? error.code : null;
 }
 
 const seg = encodeURIComponent;
