@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
 import { apiSession, launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import type { SessionApi } from '../support/browser.js';
+import { startMailServer } from '../support/mail-server.js';
 import { addMember } from '../support/members.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
  * The approvals screens in a real browser: the queue (approving needs every checklist item ticked,
  * rejecting needs a note) and the workflow editor (a two-step workflow; the server's refusal shown at the
- * step it is about).
+ * step it is about), and links for clients (sent for several posts from the queue, revoked from a post's page).
  */
 const OWNER = { name: 'Olga Owner', email: 'olga@example.test', password: 'a long owner password 42' };
 const EDITOR = { name: 'Ed Writer', email: 'ed@example.test', password: 'a long editor password 42' };
@@ -19,6 +20,7 @@ const CHECKLIST = ['Prices checked', 'Legal line present'];
 describe('approvals screens in a real browser', () => {
   let chorus: ChorusProcess;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let mail: Awaited<ReturnType<typeof startMailServer>>;
   let browser: Browser;
   let owner: SessionApi;
   let editor: SessionApi;
@@ -32,13 +34,14 @@ describe('approvals screens in a real browser', () => {
     receiver = await startReceiver((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
-    chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true' } });
+    mail = await startMailServer();
+    chorus = await startChorus({ env: { EGRESS_ALLOW_PRIVATE: 'true', SMTP_URL: mail.url } });
     await setUpOwner(chorus.url, OWNER);
     browser = await launchBrowser();
     owner = await apiSession(chorus.url, { email: OWNER.email, password: OWNER.password });
     const me = (await (await owner('GET', '/api/v1/me')).json()) as { workspaces: { id: string }[] };
     workspaceId = me.workspaces[0]!.id;
-    await addMember(chorus.url, owner, workspaceId, EDITOR, 'editor');
+    await addMember(chorus.url, owner, workspaceId, EDITOR, 'editor', mail);
     editor = await apiSession(chorus.url, { email: EDITOR.email, password: EDITOR.password });
     const res = await owner('POST', `${w()}/channels`, {
       network: 'webhook',
@@ -52,6 +55,7 @@ describe('approvals screens in a real browser', () => {
     await browser?.close();
     await chorus?.stop();
     await receiver?.close();
+    await mail?.close();
   });
 
   /** A post by the editor, for tomorrow, submitted for approval; returns its id. */
@@ -206,5 +210,52 @@ describe('approvals screens in a real browser', () => {
         { name: 'Client', approvers: [{ type: 'email', email: 'client@example.test' }], checklist: [] },
       ],
     });
+  }, 120_000);
+
+  it('sends several posts to a client from the queue, and revokes the link from a post’s page', async () => {
+    // The built-in workflow applies (the owner approves): the one made above asks a manager, and there is none.
+    const { workflows } = (await (await owner('GET', `${w()}/approval-workflows`)).json()) as {
+      workflows: { id: string }[];
+    };
+    for (const workflow of workflows) {
+      expect((await owner('DELETE', `${w()}/approval-workflows/${workflow.id}`)).status).toBe(204);
+    }
+    const page = await ownerPage();
+    const first = await submittedPost('Harbour brunch, every Sunday');
+    await submittedPost('Harbour dinner, Fridays only');
+    await page.goto(`${chorus.url}/w/${workspaceId}/approvals`);
+    const queue = page.getByRole('list', { name: 'Waiting for me' });
+    await expect
+      .poll(() => queue.locator('li.approval-card').filter({ hasText: 'Harbour' }).count(), SOON)
+      .toBe(2);
+    await page.getByLabel('Select “Harbour brunch, every Sunday”').check();
+    await page.getByLabel('Select “Harbour dinner, Fridays only”').check();
+    await page.getByRole('button', { name: 'Send to a client for approval' }).click();
+    const form = page.getByRole('form', { name: 'Send to a client' });
+    await form.getByLabel('Client’s e-mail').fill('buyer@example.test');
+    await form.getByLabel('Link expires after (days)').fill('3');
+    await form.getByRole('button', { name: 'Send link' }).click();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), SOON)
+      .toContain('e-mailed to buyer@example.test');
+    const letter = await mail.waitFor((m) => m.to.includes('buyer@example.test'));
+    expect(letter.text).toContain('Harbour brunch');
+    expect(letter.text).toContain('Harbour dinner');
+    const link = /(http:\/\/\S+\/approve\/[^\s"<>]+)/.exec(letter.text)?.[1];
+    expect(link, letter.text).toBeTruthy();
+
+    // The post's page lists the link; revoking it turns the client's page into an explanation.
+    await page.goto(`${chorus.url}/w/${workspaceId}/posts/${first}`);
+    const links = page.getByRole('list', { name: 'Sent links' });
+    await expect.poll(() => links.textContent(), SOON).toContain('buyer@example.test');
+    await links.getByRole('button', { name: 'Revoke the link sent to buyer@example.test' }).click();
+    await expect.poll(() => links.textContent(), SOON).toContain('Revoked');
+    const client = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await client.goto(link!);
+    await expect
+      .poll(() => client.getByRole('heading', { level: 1 }).textContent(), SOON)
+      .toBe('This link was withdrawn');
+    expect(await client.textContent('body')).toContain('ask the sender for a new link');
+    await client.context().close();
   }, 120_000);
 });
