@@ -144,6 +144,10 @@ describe('approvals screens in a real browser', () => {
     await other.getByLabel('Note', { exact: true }).fill('Too early: we announce autumn in August');
     await other.getByRole('button', { name: 'Reject' }).click();
     await expect.poll(() => queue.locator('li.approval-card').count(), SOON).toBe(0);
+    // Nothing waits any more: the menu's count is gone.
+    await expect
+      .poll(async () => (await nav.getByRole('link', { name: /^Approvals/ }).textContent())?.trim(), SOON)
+      .toBe('Approvals');
     const rejected = await approvalOf(autumn);
     expect(rejected.state).toBe('rejected');
     expect(rejected.request?.decisions[0]).toMatchObject({

@@ -9,6 +9,7 @@ import type { Workspace } from '../types.js';
 import { approvalsApi } from './approvals-api.js';
 import type { PostApproval } from './approvals-api.js';
 import { ApprovalLinks } from './ApprovalLinks.js';
+import { approvalsChanged } from './ApprovalsNavCount.js';
 import { DecisionForm } from './DecisionForm.js';
 import { ApprovalBadge, RequestBadge } from './labels.js';
 import { ChangesList, DecisionsList, StepsList, stepProgress } from './RequestParts.js';
@@ -130,6 +131,7 @@ export function ApprovalPanel({ workspace, postId, version, onChanged }: Approva
               onDecide={async (input) => {
                 await approvalsApi.decide(workspace.id, request.id, input);
                 setStatus('Your decision was recorded.');
+                approvalsChanged();
                 approval.reload();
                 onChanged();
               }}

@@ -7,6 +7,7 @@ import { useAsync, useDocumentTitle } from '../hooks.js';
 import { can } from '../permissions.js';
 import type { Workspace } from '../types.js';
 import { approvalsApi } from './approvals-api.js';
+import { approvalsChanged } from './ApprovalsNavCount.js';
 import type { ApprovalRequest, QueueView } from './approvals-api.js';
 import { RequestCard, requestTitle } from './RequestCard.js';
 import { SendToClientForm } from './SendToClientForm.js';
@@ -75,6 +76,7 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
   function decided(next: ApprovalRequest, what: string): void {
     const old = requests.find((candidate) => candidate.id === next.id);
     if (old) replace(old, next);
+    approvalsChanged();
     setStatus(`${what} “${requestTitle(next)}”.`);
   }
 
