@@ -194,21 +194,9 @@ export interface PostsTable {
 }
 
 export type PostApprovalState =
-  | 'not_required'
-  | 'required'
-  | 'pending'
-  | 'approved'
-  | 'rejected'
-  | 'changes_requested'
-  | 'expired';
+  'not_required' | 'required' | 'pending' | 'approved' | 'rejected' | 'changes_requested' | 'expired';
 export type ApprovalRequestState =
-  | 'pending'
-  | 'approved'
-  | 'rejected'
-  | 'changes_requested'
-  | 'withdrawn'
-  | 'superseded'
-  | 'expired';
+  'pending' | 'approved' | 'rejected' | 'changes_requested' | 'withdrawn' | 'superseded' | 'expired';
 
 export interface ApprovalWorkflowsTable {
   id: string;

@@ -23,6 +23,8 @@ import { ApprovalsService } from '../modules/approvals/approvals.service.js';
 import { WorkflowsService } from '../modules/approvals/workflows.service.js';
 import { ApprovalLinksService } from '../modules/approvals/links.service.js';
 import { approvalJobs } from '../modules/approvals/jobs.js';
+import { ApprovalViews } from '../modules/approvals/approvals.views.js';
+import { ApprovalTimers } from '../modules/approvals/approval-timers.js';
 import { auditRetentionJob } from '../modules/audit/jobs.js';
 import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
@@ -221,10 +223,23 @@ export function createServices(deps: {
     clock,
     logger,
   });
+  const approvalViews = new ApprovalViews({ repo: repos.approvals, postsRepo: repos.posts, people });
+  const approvalTimers = new ApprovalTimers({
+    repo: repos.approvals,
+    postsRepo: repos.posts,
+    deliveries: repos.deliveries,
+    transaction: (fn) => inTransaction(db, (r) => fn({ approvals: r.approvals, posts: r.posts })),
+    people,
+    notifications,
+    audit,
+    clock,
+    logger,
+  });
   const workflows = new WorkflowsService({ repo: repos.approvals, channels, people, audit, clock });
   const approvalLinks = new ApprovalLinksService({
     repo: repos.approvals,
     approvals,
+    views: approvalViews,
     workspaces: repos.workspaces,
     comments: repos.comments,
     media,
@@ -238,7 +253,7 @@ export function createServices(deps: {
   });
   approvals.externalInvites = approvalLinks;
   // A post held because it is not approved: its author is told.
-  deliveryEngine.onHold = (deliveryId, reason) => approvals.held(deliveryId, reason);
+  deliveryEngine.onHold = (deliveryId, reason) => approvalTimers.held(deliveryId, reason);
   const pauses = new PausesService({
     repo: repos.posts,
     channels,
@@ -330,7 +345,7 @@ export function createServices(deps: {
     ...(feedJobs(feeds) as JobHandler[]),
     importRunJob(imports) as JobHandler,
     importRetentionJob(imports) as JobHandler,
-    ...(approvalJobs(approvals, approvalLinks) as JobHandler[]),
+    ...(approvalJobs(approvalTimers, approvalLinks) as JobHandler[]),
   ];
   return {
     audit,
@@ -350,6 +365,8 @@ export function createServices(deps: {
     comments,
     activity,
     approvals,
+    approvalViews,
+    approvalTimers,
     workflows,
     approvalLinks,
     evergreen,

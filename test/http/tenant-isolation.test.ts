@@ -34,6 +34,11 @@ type Ids = {
   mediaId: string;
   importId: string;
   commentId: string;
+  workflowId: string;
+  requestId: string;
+  linkId: string;
+  /** Not B's link: a link's token is its own credential, so the walk uses one that is not. */
+  approvalToken: string;
 };
 
 const PARAM_SOURCES: Record<string, keyof Ids> = {
@@ -53,6 +58,11 @@ const PARAM_SOURCES: Record<string, keyof Ids> = {
   feedId: 'feedId',
   mediaId: 'mediaId',
   importId: 'importId',
+  workflowId: 'workflowId',
+  requestId: 'requestId',
+  linkId: 'linkId',
+  token: 'approvalToken',
+  assetId: 'mediaId',
 };
 
 /** Valid bodies that name the other tenant's objects where the body can. */
@@ -146,6 +156,27 @@ function sampleBody(route: RouteDefinition, b: Ids): unknown {
       fileName: 'intruder.csv',
       csv: `channel,text\n${b.channelId},Intruder post\n`,
     },
+    'POST /api/v1/workspaces/:workspaceId/approval-workflows': {
+      name: 'Intruder',
+      channelIds: [b.channelId],
+      steps: [{ name: 'Me', approvers: [{ type: 'email', email: 'intruder@example.test' }] }],
+    },
+    'PATCH /api/v1/workspaces/:workspaceId/approval-workflows/:workflowId': { name: 'Defaced' },
+    'POST /api/v1/workspaces/:workspaceId/posts/:postId/approval/submit': { note: 'Intruder' },
+    'POST /api/v1/workspaces/:workspaceId/approval-requests/:requestId/decisions': {
+      decision: 'approve',
+      contentHash: 'x',
+    },
+    'POST /api/v1/workspaces/:workspaceId/approval-links': {
+      email: 'intruder@example.test',
+      requestIds: [b.requestId],
+    },
+    'POST /api/v1/approval-links/:token/decisions': {
+      requestId: b.requestId,
+      decision: 'approve',
+      contentHash: 'x',
+    },
+    'POST /api/v1/approval-links/:token/comments': { requestId: b.requestId, body: 'Intruder' },
     'POST /api/v1/tokens': { name: 'stolen', workspaceIds: [b.workspaceId], permissions: ['workspace.read'] },
   };
   if (!route.body) return undefined;
@@ -264,6 +295,21 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       body: await image('png'),
     });
     expect(media.status, media.text).toBe(201);
+    const workflow = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/approval-workflows`, {
+      name: 'B review',
+      steps: [{ name: 'Client', approvers: [{ type: 'email', email: 'client@b.example' }] }],
+    });
+    expect(workflow.status, workflow.text).toBe(201);
+    const submitted = await b.http.post(
+      `/api/v1/workspaces/${b.workspaceId}/posts/${post.body.post.id}/approval/submit`,
+      {},
+    );
+    expect(submitted.status, submitted.text).toBe(201);
+    const link = await b.http.post(`/api/v1/workspaces/${b.workspaceId}/approval-links`, {
+      email: 'client@b.example',
+      requestIds: [submitted.body.request.id],
+    });
+    expect(link.status, link.text).toBe(201);
     bIds = {
       organizationId: b.organizationId,
       workspaceId: b.workspaceId,
@@ -284,6 +330,10 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
       feedId: feed.body.feed.id,
       mediaId: media.body.asset.id,
       importId: imported.body.import.id,
+      workflowId: workflow.body.workflow.id,
+      requestId: submitted.body.request.id,
+      linkId: link.body.link.id,
+      approvalToken: 'not-a-valid-approval-link-token',
     };
   });
 
@@ -379,6 +429,17 @@ describe.each(TEST_TARGETS)('tenant isolation on %s', (target) => {
     expect(log.body.deliveries).toMatchObject([
       { id: bIds.webhookDeliveryId, status: 'pending', attemptCount: 0 },
     ]);
+    const approval = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/posts/${bIds.postId}/approval`);
+    expect(approval.body).toMatchObject({
+      state: 'pending',
+      request: { id: bIds.requestId, state: 'pending', decisions: [], note: null },
+    });
+    const workflows = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/approval-workflows`);
+    expect(workflows.body.workflows).toMatchObject([{ id: bIds.workflowId, name: 'B review' }]);
+    const links = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/approval-links`);
+    expect(links.body.links.find((l: { id: string }) => l.id === bIds.linkId)).toMatchObject({
+      revokedAt: null,
+    });
     const comments = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/posts/${bIds.postId}/comments`);
     expect(comments.body.comments).toMatchObject([{ id: bIds.commentId, body: 'B comment', deleted: false }]);
     const categories = await b.http.get(`/api/v1/workspaces/${b.workspaceId}/categories`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../members/permissions.js';
 import type { WorkspacePerson } from '../members/people.js';
 import type { ApprovalLink, ApprovalRequest } from './approvals.repository.js';
-import type { RequestDetail } from './approvals.service.js';
+import type { RequestDetail } from './approvals.views.js';
 import { approverView } from './approvers.js';
 import { diffSnapshots } from './snapshot.js';
 import { ApproverSchema, type Workflow } from './workflows.js';

@@ -2,7 +2,14 @@ import type { Kysely } from 'kysely';
 import type { ApprovalRequestState, DB } from '../../db/schema.js';
 import type { Role } from '../members/permissions.js';
 import type { Snapshot } from './snapshot.js';
-import type { Step, Workflow, WorkflowTerms } from './workflows.js';
+import {
+  DEFAULT_WORKFLOW,
+  termsOf,
+  workflowFor,
+  type Step,
+  type Workflow,
+  type WorkflowTerms,
+} from './workflows.js';
 
 export interface ApprovalRequest {
   id: string;
@@ -80,6 +87,15 @@ export class ApprovalsRepository {
       .orderBy('created_at')
       .execute();
     return rows.map(toWorkflow);
+  }
+
+  /** The workflow a post goes through: the first configured one covering its channels, else the built-in one. */
+  async workflowOf(
+    workspaceId: string,
+    channelIds: readonly string[],
+  ): Promise<{ id: string | null; terms: WorkflowTerms }> {
+    const w = workflowFor(await this.workflows(workspaceId), channelIds);
+    return w ? { id: w.id, terms: termsOf(w) } : { id: null, terms: DEFAULT_WORKFLOW };
   }
 
   async workflow(workspaceId: string, id: string): Promise<Workflow | undefined> {

@@ -123,7 +123,7 @@ export const approvalRoutes = [
       }),
     },
     async handler({ access, actor, params, services }) {
-      const a = await services.approvals.forPost(access, params.postId);
+      const a = await services.approvalViews.forPost(access, params.postId);
       return {
         state: a.state,
         workflow: a.workflow,
@@ -152,7 +152,10 @@ export const approvalRoutes = [
         note: body.note ?? null,
       });
       return {
-        request: toRequestDto(await services.approvals.detail(access.workspace.id, request), actor.userId),
+        request: toRequestDto(
+          await services.approvalViews.detail(access.workspace.id, request),
+          actor.userId,
+        ),
       };
     },
   }),
@@ -167,7 +170,10 @@ export const approvalRoutes = [
     async handler({ access, actor, params, services }) {
       const request = await services.approvals.withdraw(access, actor, params.postId);
       return {
-        request: toRequestDto(await services.approvals.detail(access.workspace.id, request), actor.userId),
+        request: toRequestDto(
+          await services.approvalViews.detail(access.workspace.id, request),
+          actor.userId,
+        ),
       };
     },
   }),
@@ -187,7 +193,10 @@ export const approvalRoutes = [
     async handler({ access, actor, params, body, services }) {
       const request = await services.approvals.decide(access, actor, params.requestId, body);
       return {
-        request: toRequestDto(await services.approvals.detail(access.workspace.id, request), actor.userId),
+        request: toRequestDto(
+          await services.approvalViews.detail(access.workspace.id, request),
+          actor.userId,
+        ),
       };
     },
   }),
@@ -201,7 +210,7 @@ export const approvalRoutes = [
     response: { status: 200, schema: z.object({ request: RequestDto }) },
     async handler({ access, actor, params, services }) {
       return {
-        request: toRequestDto(await services.approvals.request(access, params.requestId), actor.userId),
+        request: toRequestDto(await services.approvalViews.request(access, params.requestId), actor.userId),
       };
     },
   }),
@@ -220,7 +229,7 @@ export const approvalRoutes = [
     }),
     response: { status: 200, schema: z.object({ requests: z.array(RequestDto), nextCursor: z.null() }) },
     async handler({ access, actor, query, services }) {
-      const list = await services.approvals.queue(access, actor, query.view);
+      const list = await services.approvalViews.queue(access, actor, query.view);
       return { requests: list.map((d) => toRequestDto(d, actor.userId)), nextCursor: null };
     },
   }),

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import type { ApprovalRequestState, PostApprovalState } from '../../db/schema.js';
+import type { ApprovalRequestState } from '../../db/schema.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { WorkspacePeople, WorkspacePerson } from '../members/people.js';
-import type { NotificationSender, NotificationType } from '../notifications/types.js';
+import type { NotificationSender } from '../notifications/types.js';
 import { APPROVAL_HOLD_PREFIX, type DeliveriesRepository } from '../publishing/deliveries.repository.js';
 import type { PostsRepository } from '../publishing/posts.repository.js';
 import type { PostsService } from '../publishing/posts.service.js';
@@ -13,8 +13,9 @@ import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Workspace } from '../workspaces/workspaces.repository.js';
 import type { ApprovalDecision, ApprovalRequest, ApprovalsRepository } from './approvals.repository.js';
 import { deciders, sameDecider, stepComplete, type Decider } from './approvers.js';
+import { excerpt, notifySafely } from './notices.js';
 import { snapshotOf } from './snapshot.js';
-import { approvalRequired, DEFAULT_WORKFLOW, termsOf, workflowFor, type WorkflowTerms } from './workflows.js';
+import { approvalRequired } from './workflows.js';
 
 export type DecisionKind = 'approve' | 'reject' | 'request_changes';
 
@@ -33,23 +34,11 @@ const RECORDED: Record<DecisionKind, ApprovalDecision['decision']> = {
 };
 
 const MAX_NOTE = 2_000;
-const QUEUE_LIMIT = 200;
 
 /** What the links for approvers without an account need from requests (links.service.ts). */
 export interface ExternalInvites {
   /** E-mails each address a link to this request (its step has just become current). */
   invite(workspace: Workspace, request: ApprovalRequest, emails: readonly string[]): Promise<void>;
-}
-
-/** A request, with who it waits for and what its people decided. */
-export interface RequestDetail {
-  request: ApprovalRequest;
-  decisions: ApprovalDecision[];
-  previous: ApprovalRequest | undefined;
-  /** Who can still act on the current step (empty unless pending). */
-  waitingFor: Decider[];
-  people: WorkspacePerson[];
-  postAuthor: string | null;
 }
 
 export const staleError = (message: string) =>
@@ -90,22 +79,36 @@ export class ApprovalsService {
 
   /** An edit changed a pending or approved post: its request is superseded by a new one. */
   async sendBack(access: WorkspaceAccess, actor: Actor, postId: string): Promise<void> {
-    await this.submit(access, actor, postId, { note: null, sentBack: true });
+    try {
+      await this.submit(access, actor, postId, { note: null, sentBack: true });
+    } catch (error) {
+      // The edit is saved whatever happens here: when the post cannot go back to its approvers (nobody left
+      // to approve a step), it waits to be submitted again, which says why.
+      if (!(error instanceof AppError)) throw error;
+      const open = (await this.deps.repo.forPost(postId)).find(
+        (r) => r.state === 'pending' || r.state === 'approved',
+      );
+      const now = this.deps.clock.now();
+      await this.deps.transaction(async (r) => {
+        if (open)
+          await r.approvals.moveRequest(
+            open.id,
+            { state: open.state },
+            { state: 'superseded', decidedAt: now },
+          );
+        await r.posts.setApproval(postId, { state: 'required', approved: false });
+      });
+      this.deps.logger.warn(
+        { postId, err: error.message },
+        'an edited post could not go back to its approvers',
+      );
+    }
   }
 
   // --- requests ------------------------------------------------------------------------------------
 
   private async people(workspaceId: string): Promise<WorkspacePerson[]> {
     return (await this.deps.people.of(workspaceId))?.people ?? [];
-  }
-
-  /** The workflow a post goes through: the first configured one covering its channels, else the built-in one. */
-  async workflowOf(
-    workspaceId: string,
-    channelIds: readonly string[],
-  ): Promise<{ id: string | null; terms: WorkflowTerms }> {
-    const w = workflowFor(await this.deps.repo.workflows(workspaceId), channelIds);
-    return w ? { id: w.id, terms: termsOf(w) } : { id: null, terms: DEFAULT_WORKFLOW };
   }
 
   async submit(
@@ -134,7 +137,7 @@ export class ApprovalsService {
           : 'This post is already approved as it is: there is nothing new to approve.',
       );
     }
-    const workflow = await this.workflowOf(
+    const workflow = await this.deps.repo.workflowOf(
       access.workspace.id,
       snapshot.channels.map((c) => c.channelId),
     );
@@ -377,7 +380,7 @@ export class ApprovalsService {
         ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
       });
       await this.releaseHeld(request.postId);
-      await this.tell(told, {
+      await notifySafely(this.deps, told, {
         workspaceId: workspace.id,
         type: 'approval.approved',
         title: `Approved: “${title}”`,
@@ -386,7 +389,7 @@ export class ApprovalsService {
         subjectId: request.postId,
       });
     } else if (outcome === 'rejected' || outcome === 'changes_requested') {
-      await this.tell(told, {
+      await notifySafely(this.deps, told, {
         workspaceId: workspace.id,
         type: 'approval.rejected',
         title:
@@ -413,7 +416,8 @@ export class ApprovalsService {
     const step = request.workflow.steps[request.currentStep]!;
     const everyone = deciders(step, people, [author, request.submittedBy]);
     const title = request.snapshot.title ?? excerpt(request.snapshot.body);
-    await this.tell(
+    await notifySafely(
+      this.deps,
       everyone.flatMap((d) => ('userId' in d ? [d.userId] : [])),
       {
         workspaceId: workspace.id,
@@ -456,29 +460,6 @@ export class ApprovalsService {
     return released;
   }
 
-  /** Notifying never fails what is being reported. */
-  private async tell(
-    recipients: readonly string[],
-    notice: {
-      workspaceId: string;
-      type: NotificationType;
-      title: string;
-      body: string;
-      link: string;
-      subjectId: string;
-    },
-  ): Promise<void> {
-    if (recipients.length === 0) return;
-    await this.deps.notifications
-      .notify(recipients, notice)
-      .catch((error: unknown) =>
-        this.deps.logger.error(
-          { err: (error as Error).message, type: notice.type },
-          'approval notification failed',
-        ),
-      );
-  }
-
   private record(
     actor: Actor,
     workspace: Workspace,
@@ -488,151 +469,4 @@ export class ApprovalsService {
   ) {
     return this.deps.audit.inWorkspace(actor, workspace, action, { type: 'post', id: postId }, data);
   }
-
-  // --- reading -------------------------------------------------------------------------------------
-
-  async detail(
-    workspaceId: string,
-    request: ApprovalRequest,
-    people?: WorkspacePerson[],
-  ): Promise<RequestDetail> {
-    const everybody = people ?? (await this.people(workspaceId));
-    const [decisions, previous, post] = await Promise.all([
-      this.deps.repo.decisions([request.id]),
-      request.previousId
-        ? this.deps.repo.request(workspaceId, request.previousId)
-        : Promise.resolve(undefined),
-      this.deps.postsRepo.findPost(workspaceId, request.postId),
-    ]);
-    const author = post?.createdBy ?? null;
-    let waitingFor: Decider[] = [];
-    if (request.state === 'pending') {
-      const step = request.workflow.steps[request.currentStep]!;
-      const done = decisions.filter((d) => d.step === request.currentStep);
-      waitingFor = deciders(step, everybody, [author, request.submittedBy]).filter(
-        (d) => !done.some((x) => sameDecider(d, x)),
-      );
-    }
-    return { request, decisions, previous, waitingFor, people: everybody, postAuthor: author };
-  }
-
-  /** A post's approval: where it stands, its latest request in detail, and the earlier ones. */
-  async forPost(access: WorkspaceAccess, postId: string) {
-    const post = await this.deps.postsRepo.findPost(access.workspace.id, postId);
-    if (!post) throw notFound('Post');
-    const history = await this.deps.repo.forPost(postId);
-    const latest = history[0];
-    const channelIds = (await this.deps.postsRepo.variants([postId])).map((v) => v.channelId);
-    const workflow = await this.workflowOf(access.workspace.id, channelIds);
-    return {
-      state: post.approvalState,
-      workflow: { id: workflow.id, name: workflow.terms.name },
-      latest: latest ? await this.detail(access.workspace.id, latest) : undefined,
-      history,
-      canSubmit:
-        post.kind === 'post' &&
-        access.permissions.includes('posts.write') &&
-        (
-          ['required', 'rejected', 'changes_requested', 'expired', 'not_required'] as PostApprovalState[]
-        ).includes(post.approvalState),
-    };
-  }
-
-  async request(access: WorkspaceAccess, requestId: string): Promise<RequestDetail> {
-    const request = await this.deps.repo.request(access.workspace.id, requestId);
-    if (!request) throw notFound('Approval request');
-    return this.detail(access.workspace.id, request);
-  }
-
-  /**
-   * The approvals queue: `mine` waits for the caller (oldest first), `others` waits for someone else,
-   * `submitted` is what the caller submitted (newest first). At most 200 requests.
-   */
-  async queue(
-    access: WorkspaceAccess,
-    actor: Actor,
-    view: 'mine' | 'others' | 'submitted',
-  ): Promise<RequestDetail[]> {
-    const people = await this.people(access.workspace.id);
-    if (view === 'submitted') {
-      if (!actor.userId) return [];
-      const own = await this.deps.repo.submittedBy(access.workspace.id, actor.userId, QUEUE_LIMIT);
-      return Promise.all(own.map((r) => this.detail(access.workspace.id, r, people)));
-    }
-    const pending = await this.deps.repo.pending(access.workspace.id, QUEUE_LIMIT);
-    const details = await Promise.all(pending.map((r) => this.detail(access.workspace.id, r, people)));
-    const waitsForMe = (d: RequestDetail) =>
-      actor.userId !== null && d.waitingFor.some((w) => 'userId' in w && w.userId === actor.userId);
-    return details.filter((d) => (view === 'mine' ? waitsForMe(d) : !waitsForMe(d)));
-  }
-
-  // --- time ----------------------------------------------------------------------------------------
-
-  /** Approvals whose time ran out (of posts with something still to send) expire; their authors are told. */
-  async expireLapsed(): Promise<number> {
-    const now = this.deps.clock.now();
-    const lapsed = await this.deps.repo.lapsed(now, 200);
-    let expired = 0;
-    for (const request of lapsed) {
-      const moved = await this.deps.transaction(async (r) => {
-        if (!(await r.approvals.moveRequest(request.id, { state: 'approved' }, { state: 'expired' })))
-          return false;
-        const post = await r.posts.findPost(request.workspaceId, request.postId);
-        if (post?.approvalState === 'approved')
-          await r.posts.setApproval(request.postId, { state: 'expired', approved: false });
-        return post !== undefined;
-      });
-      if (!moved) continue;
-      expired += 1;
-      const found = await this.deps.people.of(request.workspaceId);
-      const post = await this.deps.postsRepo.findPost(request.workspaceId, request.postId);
-      if (found && post) {
-        await this.deps.audit.inWorkspace(
-          { userId: null, tokenId: null, ip: null, userAgent: 'chorus' },
-          found.workspace,
-          'approval.expired',
-          { type: 'post', id: request.postId },
-          { requestId: request.id },
-        );
-        await this.tell(
-          [post.createdBy, request.submittedBy].filter((x): x is string => x !== null),
-          {
-            workspaceId: request.workspaceId,
-            type: 'approval.expired',
-            title: `The approval of “${request.snapshot.title ?? excerpt(request.snapshot.body)}” expired`,
-            body: `It was approved more than ${request.workflow.approvalValidDays} days ago and will not be published. Submit it for approval again.`,
-            link: `/w/${request.workspaceId}/posts/${request.postId}`,
-            subjectId: request.postId,
-          },
-        );
-      }
-    }
-    return expired;
-  }
-
-  /** The engine held a delivery: when approval is what holds it, the author (and who submitted it) is told. */
-  async held(deliveryId: string, reason: string): Promise<void> {
-    if (!reason.startsWith(APPROVAL_HOLD_PREFIX)) return;
-    const delivery = await this.deps.deliveries.delivery(deliveryId);
-    if (!delivery) return;
-    const post = await this.deps.postsRepo.findPost(delivery.workspaceId, delivery.postId);
-    if (!post) return;
-    const latest = (await this.deps.repo.forPost(post.id))[0];
-    await this.tell(
-      [post.createdBy, latest?.submittedBy ?? null].filter((x): x is string => x !== null),
-      {
-        workspaceId: post.workspaceId,
-        type: 'approval.held',
-        title: `Held: “${post.title ?? excerpt(post.body)}” is not approved`,
-        body: `Its time came before it was approved, so it was not published. ${reason}`,
-        link: `/w/${post.workspaceId}/posts/${post.id}`,
-        subjectId: post.id,
-      },
-    );
-  }
-}
-
-export function excerpt(text: string, max = 60): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -11,12 +11,9 @@ import type { Keyring } from '../vault/keyring.js';
 import type { Workspace, WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { ApprovalLink, ApprovalRequest, ApprovalsRepository } from './approvals.repository.js';
-import {
-  excerpt,
-  type ApprovalsService,
-  type DecisionInput,
-  type ExternalInvites,
-} from './approvals.service.js';
+import type { ApprovalsService, DecisionInput, ExternalInvites } from './approvals.service.js';
+import type { ApprovalViews } from './approvals.views.js';
+import { excerpt } from './notices.js';
 
 /** The signature purpose: a signature made for anything else never opens an approval link. */
 const PURPOSE = 'approval-link.v1';
@@ -44,6 +41,7 @@ export class ApprovalLinksService implements ExternalInvites {
     private readonly deps: {
       repo: ApprovalsRepository;
       approvals: ApprovalsService;
+      views: ApprovalViews;
       workspaces: WorkspacesRepository;
       comments: CommentsRepository;
       media: MediaService;
@@ -254,7 +252,7 @@ export class ApprovalLinksService implements ExternalInvites {
     const ordered = link.requestIds.flatMap((id) => requests.filter((r) => r.id === id));
     return Promise.all(
       ordered.map(async (request) => {
-        const detail = await this.deps.approvals.detail(workspace.id, request);
+        const detail = await this.deps.views.detail(workspace.id, request);
         const mine = detail.decisions.filter((d) => d.email === link.email);
         const canDecide =
           request.state === 'pending' &&

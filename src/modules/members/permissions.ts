@@ -52,7 +52,8 @@ export const PERMISSIONS = {
   'media.manage': 'Upload, import, edit and delete media in the library.',
   'posts.write': 'Create and edit posts and drafts, and manage the feeds that make them.',
   'posts.publish': 'Publish or schedule without approval.',
-  'approvals.decide': 'Approve or reject posts.',
+  'approvals.decide':
+    'Approve or reject posts at workflow steps that name your role (people named one by one in a step decide without it).',
   'inbox.read': 'Read comments, mentions and messages.',
   'inbox.reply': 'Reply to and moderate conversations.',
   'listening.read': 'See listening results, alerts and competitors.',

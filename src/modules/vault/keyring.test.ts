@@ -54,4 +54,19 @@ describe('keyring', () => {
     expect(rotated.keyIds).toContain(a.active.id);
     expect(JSON.parse(readFileSync(path.join(dir, 'secret-key.json'), 'utf8')).previous).toHaveLength(1);
   });
+
+  it('signs for one purpose only, verifies across rotation, and refuses altered messages or signatures', () => {
+    const oldKey = randomBytes(32);
+    const before = new Keyring(oldKey);
+    const sig = before.sign('approval-link.v1', 'abc.123');
+    expect(before.verify('approval-link.v1', 'abc.123', sig)).toBe(true);
+    expect(before.verify('approval-link.v1', 'abc.124', sig)).toBe(false);
+    expect(before.verify('invitation', 'abc.123', sig)).toBe(false);
+    expect(before.verify('approval-link.v1', 'abc.123', `${sig.slice(0, -1)}A`)).toBe(sig.endsWith('A'));
+    expect(before.verify('approval-link.v1', 'abc.123', '')).toBe(false);
+    const rotated = new Keyring(randomBytes(32), [oldKey]);
+    expect(rotated.verify('approval-link.v1', 'abc.123', sig)).toBe(true);
+    expect(rotated.sign('approval-link.v1', 'abc.123')).not.toBe(sig);
+    expect(new Keyring(randomBytes(32)).verify('approval-link.v1', 'abc.123', sig)).toBe(false);
+  });
 });
