@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, isAbortError, onUnauthenticated, toApiError } from './api.js';
+import { ClientApprovalPage } from './approvals/ClientApprovalPage.js';
 import { AuthLayout } from './components/AuthLayout.js';
 import { BootFailed, BootLoading } from './pages/BootScreen.js';
 import { InvitePage } from './pages/InvitePage.js';
@@ -110,6 +111,10 @@ export function App() {
 
   const me = boot.phase === 'ready' ? boot.me : null;
   const session = useMemo<Session | null>(() => (me ? { me, refresh, logout } : null), [me, refresh, logout]);
+
+  // A client's approval link works without an account, whatever the session or setup state.
+  const approvalToken = /^\/approve\/([^/]+)\/?$/.exec(location.pathname)?.[1];
+  if (approvalToken) return <ClientApprovalPage token={decodeURIComponent(approvalToken)} />;
 
   if (boot.phase === 'loading') return <BootLoading />;
   if (boot.phase === 'failed') {

@@ -5,6 +5,7 @@ export type SectionId =
   | 'compose'
   | 'ideas'
   | 'queues'
+  | 'approvals'
   | 'media'
   | 'feeds'
   | 'import'
@@ -26,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'compose', label: 'Compose', permission: 'posts.write' },
   { id: 'ideas', label: 'Ideas', permission: 'posts.read' },
   { id: 'queues', label: 'Queues', permission: 'posts.read' },
+  { id: 'approvals', label: 'Approvals', permission: 'posts.read' },
   { id: 'media', label: 'Media', permission: 'media.read' },
   { id: 'feeds', label: 'Feeds', permission: 'posts.write' },
   { id: 'import', label: 'Import', permission: 'posts.write' },
@@ -37,7 +39,7 @@ export const SECTIONS: readonly Section[] = [
 ];
 
 export type SettingsPageId =
-  'members' | 'channels' | 'publishing' | 'webhooks' | 'workspaces' | 'tokens' | 'audit';
+  'members' | 'channels' | 'publishing' | 'approvals' | 'webhooks' | 'workspaces' | 'tokens' | 'audit';
 
 export interface SettingsPage {
   id: SettingsPageId;
@@ -49,6 +51,7 @@ export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'members', label: 'Members', permission: 'members.read' },
   { id: 'channels', label: 'Channels', permission: 'channels.read' },
   { id: 'publishing', label: 'Publishing', permission: 'posts.read' },
+  { id: 'approvals', label: 'Approvals', permission: 'workspace.manage' },
   { id: 'webhooks', label: 'Webhooks', permission: 'workspace.manage' },
   { id: 'workspaces', label: 'Workspaces', permission: null },
   { id: 'tokens', label: 'API tokens', permission: null },

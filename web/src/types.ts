@@ -409,6 +409,8 @@ export interface Post {
   createdAt: string;
   updatedAt: string;
   status: PostStatus;
+  /** Where the post stands with approval (docs/approvals.md); absent from servers without approvals. */
+  approval?: { state: string; requestId: string | null };
   channels: PostChannel[];
   deliveries: Delivery[];
   /** Only on a single post. */

@@ -72,7 +72,7 @@ export function TurnIntoPost({ workspace, post, name, channels, onDone, onCancel
       </h3>
       {can(workspace, 'posts.publish') ? null : (
         <p className="hint">
-          Your role needs approval to publish: the post waits until someone who can publish approves it.
+          Your role needs approval to publish: once it is saved, submit the post for approval from its page.
         </p>
       )}
       <form onSubmit={submit} noValidate className="stack">

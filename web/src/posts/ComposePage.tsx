@@ -183,7 +183,7 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
       <p className="lead">Write a post for {workspace.name} and choose where and when it goes out.</p>
       {!canPublish ? (
         <p className="callout">
-          Your role needs approval to publish: the post waits until someone who can publish approves it.
+          Your role needs approval to publish: once it is saved, submit the post for approval from its page.
         </p>
       ) : null}
       <ErrorAlert error={channels.error ?? networks.error} />

@@ -9,6 +9,7 @@ import { can, workspacePath } from '../permissions.js';
 import { Link, navigate } from '../router.js';
 import type { Delivery, DeliveryState, Post, PostChannel, Workspace } from '../types.js';
 import { CommentsPanel } from '../comments/CommentsPanel.js';
+import { ApprovalPanel } from '../approvals/ApprovalPanel.js';
 import { useSession } from '../session.js';
 import { ActivityPanel } from './ActivityPanel.js';
 import { AttemptHistory } from './AttemptHistory.js';
@@ -327,9 +328,12 @@ export function PostPage({ workspace, postId }: { workspace: Workspace; postId: 
               </div>
             </dl>
           </section>
-          {!post.approved && post.deliveries.some((delivery) => delivery.state !== 'cancelled') ? (
-            <p className="callout">This post waits for approval by someone who can publish.</p>
-          ) : null}
+          <ApprovalPanel
+            workspace={workspace}
+            postId={post.id}
+            version={post.updatedAt}
+            onChanged={resource.reload}
+          />
           {(canPublish && failed.length > 0) || canWrite ? (
             <div className="actions">
               {canPublish && failed.length > 0 ? (

@@ -3,6 +3,7 @@ import { SETTINGS_PAGES, can, findSettingsPage, workspacePath } from '../permiss
 import type { SettingsPageId } from '../permissions.js';
 import { Link } from '../router.js';
 import type { Workspace } from '../types.js';
+import { WorkflowsPage } from '../approvals/WorkflowsPage.js';
 import { AuditPage } from './AuditPage.js';
 import { ChannelsPage } from './ChannelsPage.js';
 import { MembersPage } from './MembersPage.js';
@@ -37,6 +38,7 @@ export function SettingsLayout({ workspace, page }: { workspace: Workspace; page
         {page === 'channels' ? <ChannelsPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'webhooks' ? <WebhooksPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'publishing' ? <PublishingPage key={workspace.id} workspace={workspace} /> : null}
+        {page === 'approvals' ? <WorkflowsPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'workspaces' ? <WorkspacesPage workspace={workspace} /> : null}
         {page === 'tokens' ? <TokensPage key={workspace.id} workspace={workspace} /> : null}
         {page === 'audit' ? <AuditPage key={workspace.id} workspace={workspace} /> : null}

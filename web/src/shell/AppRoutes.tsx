@@ -7,6 +7,7 @@ import { FeedsPage } from '../feeds/FeedsPage.js';
 import { IdeasPage } from '../planner/IdeasPage.js';
 import { QueuesPage } from '../planner/QueuesPage.js';
 import { ImportPage } from '../imports/ImportPage.js';
+import { ApprovalsPage } from '../approvals/ApprovalsPage.js';
 import { PostPage } from '../posts/PostPage.js';
 import {
   can,
@@ -118,6 +119,7 @@ function SectionPage({ workspace, section }: { workspace: Workspace; section: Se
   if (section.id === 'media') return <MediaLibraryPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'ideas') return <IdeasPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'queues') return <QueuesPage key={workspace.id} workspace={workspace} />;
+  if (section.id === 'approvals') return <ApprovalsPage key={workspace.id} workspace={workspace} />;
   if (section.id === 'import') return <ImportPage key={workspace.id} workspace={workspace} />;
   return <SectionPlaceholder section={section} />;
 }

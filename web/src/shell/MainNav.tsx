@@ -1,3 +1,4 @@
+import { ApprovalsNavCount } from '../approvals/ApprovalsNavCount.js';
 import { SECTIONS, can, workspacePath } from '../permissions.js';
 import { Link, pathSegments, useLocation } from '../router.js';
 import type { Workspace } from '../types.js';
@@ -21,6 +22,7 @@ export function MainNav({ workspace }: { workspace: Workspace }) {
               }
             >
               {section.label}
+              {section.id === 'approvals' ? <ApprovalsNavCount workspace={workspace} /> : null}
             </Link>
           </li>
         ))}
