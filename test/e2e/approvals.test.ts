@@ -180,6 +180,12 @@ describe('a post approved by a manager and a client, and one held', () => {
         return post.deliveries[0];
       }, SOON)
       .toMatchObject({ state: 'paused', reason: expect.stringMatching(/approv/i) });
+    // On time: not before its time (the engine sends at the due minute, not when the last approval came).
+    const sent = (await (await editorApi('GET', `${w}/posts/${postId}`)).json()) as {
+      post: { deliveries: { state: string; publishedAt: string | null }[] };
+    };
+    expect(sent.post.deliveries[0]!.state).toBe('published');
+    expect(new Date(sent.post.deliveries[0]!.publishedAt!).getTime()).toBeGreaterThanOrEqual(at.getTime());
     const published = await texts();
     expect(published).not.toContain(heldText);
     expect(published).not.toContain('Spring menu is here, at the harbour');

@@ -5,7 +5,7 @@ import type { WorkspacePeople } from '../members/people.js';
 import type { NotificationSender } from '../notifications/types.js';
 import { APPROVAL_HOLD_PREFIX, type DeliveriesRepository } from '../publishing/deliveries.repository.js';
 import type { PostsRepository } from '../publishing/posts.repository.js';
-import type { ApprovalsRepository } from './approvals.repository.js';
+import type { ApprovalsRepository, ApprovalsTransaction } from './approvals.repository.js';
 import { excerpt, notifySafely } from './notices.js';
 
 /** What time does to approvals: approvals lapse, and posts reach their time unapproved. */
@@ -15,9 +15,7 @@ export class ApprovalTimers {
       repo: ApprovalsRepository;
       postsRepo: PostsRepository;
       deliveries: DeliveriesRepository;
-      transaction<T>(
-        fn: (r: { approvals: ApprovalsRepository; posts: PostsRepository }) => Promise<T>,
-      ): Promise<T>;
+      transaction: ApprovalsTransaction;
       people: WorkspacePeople;
       notifications: NotificationSender;
       audit: AuditService;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApprovalRequestState, DB } from '../../db/schema.js';
 import type { Role } from '../members/permissions.js';
+import type { PostsRepository } from '../publishing/posts.repository.js';
 import type { Snapshot } from './snapshot.js';
 import {
   DEFAULT_WORKFLOW,
@@ -71,6 +72,11 @@ const toWorkflow = (r: WorkflowRow): Workflow => ({
   createdAt: r.created_at as Date,
   updatedAt: r.updated_at as Date,
 });
+
+/** Runs `fn` in one transaction with the approvals and posts repositories bound to it (services.ts). */
+export type ApprovalsTransaction = <T>(
+  fn: (r: { approvals: ApprovalsRepository; posts: PostsRepository }) => Promise<T>,
+) => Promise<T>;
 
 /** Approval workflows, requests, decisions and links. */
 export class ApprovalsRepository {

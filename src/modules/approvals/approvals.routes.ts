@@ -11,6 +11,8 @@ import {
   toWorkflowDto,
   WorkflowDto,
 } from './approvals.dto.js';
+import type { ApprovalRequest } from './approvals.repository.js';
+import type { ApprovalViews } from './approvals.views.js';
 import { diffSnapshots } from './snapshot.js';
 import { WorkflowInputSchema, WorkflowPatchSchema } from './workflows.js';
 
@@ -31,6 +33,14 @@ const Decision = {
   checklist: z.array(z.string().max(200)).max(50).optional(),
   contentHash: z.string().min(1, 'Send the contentHash of the request you saw.').max(100),
 };
+
+/** A request as the caller sees it (who it waits for, whether they may decide). */
+const replyWith = async (
+  services: { approvalViews: ApprovalViews },
+  workspaceId: string,
+  request: ApprovalRequest,
+  viewer: string | null,
+) => ({ request: toRequestDto(await services.approvalViews.detail(workspaceId, request), viewer) });
 
 const ApprovalState = z.enum([
   'not_required',
@@ -151,12 +161,7 @@ export const approvalRoutes = [
       const request = await services.approvals.submit(access, actor, params.postId, {
         note: body.note ?? null,
       });
-      return {
-        request: toRequestDto(
-          await services.approvalViews.detail(access.workspace.id, request),
-          actor.userId,
-        ),
-      };
+      return replyWith(services, access.workspace.id, request, actor.userId);
     },
   }),
   defineRoute({
@@ -169,12 +174,7 @@ export const approvalRoutes = [
     response: { status: 200, schema: z.object({ request: RequestDto }) },
     async handler({ access, actor, params, services }) {
       const request = await services.approvals.withdraw(access, actor, params.postId);
-      return {
-        request: toRequestDto(
-          await services.approvalViews.detail(access.workspace.id, request),
-          actor.userId,
-        ),
-      };
+      return replyWith(services, access.workspace.id, request, actor.userId);
     },
   }),
 
@@ -192,12 +192,7 @@ export const approvalRoutes = [
     response: { status: 200, schema: z.object({ request: RequestDto }) },
     async handler({ access, actor, params, body, services }) {
       const request = await services.approvals.decide(access, actor, params.requestId, body);
-      return {
-        request: toRequestDto(
-          await services.approvalViews.detail(access.workspace.id, request),
-          actor.userId,
-        ),
-      };
+      return replyWith(services, access.workspace.id, request, actor.userId);
     },
   }),
   defineRoute({

@@ -11,7 +11,12 @@ import type { PostsRepository } from '../publishing/posts.repository.js';
 import type { PostsService } from '../publishing/posts.service.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import type { Workspace } from '../workspaces/workspaces.repository.js';
-import type { ApprovalDecision, ApprovalRequest, ApprovalsRepository } from './approvals.repository.js';
+import type {
+  ApprovalDecision,
+  ApprovalRequest,
+  ApprovalsRepository,
+  ApprovalsTransaction,
+} from './approvals.repository.js';
 import { deciders, sameDecider, stepComplete, type Decider } from './approvers.js';
 import { excerpt, notifySafely } from './notices.js';
 import { snapshotOf } from './snapshot.js';
@@ -59,9 +64,7 @@ export class ApprovalsService {
       posts: PostsService;
       postsRepo: PostsRepository;
       deliveries: DeliveriesRepository;
-      transaction<T>(
-        fn: (r: { approvals: ApprovalsRepository; posts: PostsRepository }) => Promise<T>,
-      ): Promise<T>;
+      transaction: ApprovalsTransaction;
       people: WorkspacePeople;
       notifications: NotificationSender;
       audit: AuditService;

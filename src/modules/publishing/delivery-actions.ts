@@ -62,7 +62,7 @@ export class DeliveryActions {
     if (moved.length === 0)
       throw conflict('The delivery changed meanwhile (it may be sending); reload and try again.');
     await this.deps.engine.enqueue(delivery.id, timing.at);
-    await this.record(actor, access, 'delivery.rescheduled', delivery.postId, {
+    await recordPublishing(this.deps.audit, actor, access, 'delivery.rescheduled', delivery.postId, {
       deliveryId,
       from: delivery.dueAt.toISOString(),
       to: timing.at.toISOString(),
@@ -80,7 +80,9 @@ export class DeliveryActions {
     const now = this.deps.clock.now();
     const moved = await this.deps.repo.reschedule(failed, now, now, ['failed']);
     for (const id of moved) await this.deps.engine.enqueue(id, now);
-    await this.record(actor, access, 'post.retried', postId, { deliveries: moved.length });
+    await recordPublishing(this.deps.audit, actor, access, 'post.retried', postId, {
+      deliveries: moved.length,
+    });
     return this.deps.posts.get(access, postId);
   }
 
@@ -132,7 +134,10 @@ export class DeliveryActions {
           );
     if (!done) throw conflict('The delivery changed meanwhile; reload and try again.');
     if (decision.as === 'send_again') await this.deps.engine.enqueue(deliveryId, now);
-    await this.record(actor, access, 'delivery.resolved', delivery.postId, { deliveryId, as: decision.as });
+    await recordPublishing(this.deps.audit, actor, access, 'delivery.resolved', delivery.postId, {
+      deliveryId,
+      as: decision.as,
+    });
     return (await this.deps.deliveries.delivery(deliveryId))!;
   }
 
@@ -149,15 +154,5 @@ export class DeliveryActions {
       if (post) posts.push(post);
     }
     return { deliveries: deliveries.filter((d) => posts.some((p) => p.id === d.postId)), posts };
-  }
-
-  private record(
-    actor: Actor,
-    access: WorkspaceAccess,
-    action: string,
-    targetId: string,
-    data: Record<string, unknown>,
-  ) {
-    return recordPublishing(this.deps.audit, actor, access, action, targetId, data);
   }
 }

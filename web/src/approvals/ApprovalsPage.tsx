@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import { TabList, tabPanelProps } from '../components/TabList.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { StatusMessage } from '../components/StatusMessage.js';
@@ -40,20 +40,6 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
     setTab(next);
     setSelected([]);
     setSending(false);
-  }
-
-  function onTabKey(event: KeyboardEvent<HTMLButtonElement>, current: QueueView): void {
-    const index = TABS.findIndex((t) => t.id === current);
-    let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (index + 1) % TABS.length;
-    if (event.key === 'ArrowLeft') next = (index - 1 + TABS.length) % TABS.length;
-    if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = TABS.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    const target = TABS[next]!.id;
-    choose(target);
-    tabRefs.current[target]?.focus();
   }
 
   function replace(old: ApprovalRequest, next: ApprovalRequest | null): void {
@@ -108,28 +94,8 @@ export function ApprovalsPage({ workspace }: { workspace: Workspace }) {
     <div className="stack">
       <PageHeading>Approvals</PageHeading>
       <StatusMessage>{status}</StatusMessage>
-      <div className="tabs" role="tablist" aria-label="Approvals">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`${id}-tab-${t.id}`}
-            ref={(node) => {
-              tabRefs.current[t.id] = node;
-            }}
-            aria-selected={tab === t.id}
-            aria-controls={`${id}-panel`}
-            tabIndex={tab === t.id ? 0 : -1}
-            className="tab"
-            onClick={() => choose(t.id)}
-            onKeyDown={(e) => onTabKey(e, t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} className="stack">
+      <TabList label="Approvals" idBase={id} tabs={TABS} selected={tab} onSelect={choose} refs={tabRefs} />
+      <div {...tabPanelProps(id, tab)} className="stack">
         <ErrorAlert error={list.error} />
         {canSend && pending.length > 0 ? (
           <div className="toolbar">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { KeyboardEvent, ReactNode } from 'react';
+import { TabList, tabPanelProps } from '../components/TabList.js';
+import type { ReactNode } from 'react';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { SelectField, TextField } from '../components/Fields.js';
@@ -215,20 +216,6 @@ export function IdeasPage({ workspace }: { workspace: Workspace }) {
     });
   }
 
-  function onTabKey(event: KeyboardEvent<HTMLButtonElement>, current: Tab): void {
-    const index = TABS.findIndex((t) => t.id === current);
-    let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (index + 1) % TABS.length;
-    if (event.key === 'ArrowLeft') next = (index - 1 + TABS.length) % TABS.length;
-    if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = TABS.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    const target = TABS[next]!.id;
-    setTab(target);
-    tabRefs.current[target]?.focus();
-  }
-
   function deletePost(post: PlannedPost): void {
     const name = ideaName(post);
     const what = post.kind === 'idea' ? 'idea' : 'draft';
@@ -293,28 +280,8 @@ export function IdeasPage({ workspace }: { workspace: Workspace }) {
         </details>
       ) : null}
 
-      <div className="tabs" role="tablist" aria-label="Backlog">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`${id}-tab-${t.id}`}
-            ref={(node) => {
-              tabRefs.current[t.id] = node;
-            }}
-            aria-selected={tab === t.id}
-            aria-controls={`${id}-panel`}
-            tabIndex={tab === t.id ? 0 : -1}
-            className="tab"
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => onTabKey(e, t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} className="stack">
+      <TabList label="Backlog" idBase={id} tabs={TABS} selected={tab} onSelect={setTab} refs={tabRefs} />
+      <div {...tabPanelProps(id, tab)} className="stack">
         <div className="toolbar">
           <div className="idea-filters">
             <TextField
