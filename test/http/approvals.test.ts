@@ -310,6 +310,11 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
       diff: [{ label: 'Text on self-hook', from: 'Manager post', to: 'Manager post, edited' }],
     });
     expect(approval.history.map((r: { state: string }) => r.state)).toEqual(['pending', 'superseded']);
+    // The history tells it in order: the edit, then the post going back to its approvers.
+    const kinds = (await manager.http.get(w(`/posts/${post.id}/activity`))).body.activity.map(
+      (e: { kind: string }) => e.kind,
+    );
+    expect(kinds.slice(-2)).toEqual(['post.updated', 'approval.sent_back']);
     // Moving it in time is not a change of content.
     const moved = await manager.http.patch(w(`/posts/${post.id}`), {
       schedule: { at: new Date(clock.now().getTime() + 7 * DAY).toISOString() },

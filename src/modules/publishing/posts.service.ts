@@ -341,9 +341,6 @@ export class PostsService {
         );
       }
     });
-    if (approval?.state === 'pending' && this.deps.approvals) {
-      await this.deps.approvals.sendBack(access, actor, postId);
-    }
     for (const d of toEnqueue) if (!d.held) await this.deps.engine.enqueue(d.id, d.dueAt);
     const after = await this.get(access, postId);
     await this.record(
@@ -357,6 +354,11 @@ export class PostsService {
         changes: changesBetween(current, after),
       },
     );
+    // After the edit is on record: the post goes back to its approvers, showing what changed.
+    if (approval?.state === 'pending' && this.deps.approvals) {
+      await this.deps.approvals.sendBack(access, actor, postId);
+      return this.get(access, postId);
+    }
     return after;
   }
 
