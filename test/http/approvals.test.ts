@@ -169,6 +169,8 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
     expect(await notices(manager, 'approval.requested')).toMatchObject([
       { title: 'Waiting for your approval: “Spring menu: 3 new dishes”' },
     ]);
+    expect((await manager.http.get(w('/approval-requests/count'))).body).toEqual({ mine: 1 });
+    expect((await editor.http.get(w('/approval-requests/count'))).body).toEqual({ mine: 0 });
     const mine = (await manager.http.get(w('/approval-requests?view=mine'))).body.requests;
     expect(mine).toMatchObject([{ id: first.id, canDecide: true }]);
     expect((await editor.http.get(w('/approval-requests?view=mine'))).body.requests).toEqual([]);

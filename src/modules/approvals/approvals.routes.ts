@@ -197,6 +197,18 @@ export const approvalRoutes = [
   }),
   defineRoute({
     method: 'get',
+    path: ws('/approval-requests/count'),
+    summary: 'How many posts wait for your decision (the number next to Approvals in the menu)',
+    tag: 'approvals',
+    auth: { kind: 'workspace', permission: 'posts.read' },
+    params: z.strictObject({ workspaceId: z.uuid() }),
+    response: { status: 200, schema: z.object({ mine: z.number().int() }) },
+    async handler({ access, actor, services }) {
+      return { mine: (await services.approvalViews.queue(access, actor, 'mine')).length };
+    },
+  }),
+  defineRoute({
+    method: 'get',
     path: ws('/approval-requests/:requestId'),
     summary: 'One approval request in detail',
     tag: 'approvals',

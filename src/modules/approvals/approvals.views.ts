@@ -35,24 +35,46 @@ export class ApprovalViews {
     request: ApprovalRequest,
     people?: WorkspacePerson[],
   ): Promise<RequestDetail> {
+    return (await this.details(workspaceId, [request], people))[0]!;
+  }
+
+  /** Many requests in detail, in a fixed number of queries whatever their number (the queue). */
+  async details(
+    workspaceId: string,
+    requests: readonly ApprovalRequest[],
+    people?: WorkspacePerson[],
+  ): Promise<RequestDetail[]> {
+    if (requests.length === 0) return [];
     const everybody = people ?? (await this.people(workspaceId));
-    const [decisions, previous, post] = await Promise.all([
-      this.deps.repo.decisions([request.id]),
-      request.previousId
-        ? this.deps.repo.request(workspaceId, request.previousId)
-        : Promise.resolve(undefined),
-      this.deps.postsRepo.findPost(workspaceId, request.postId),
+    const previousIds = requests.flatMap((r) => (r.previousId ? [r.previousId] : []));
+    const [decisions, previous, authors] = await Promise.all([
+      this.deps.repo.decisions(requests.map((r) => r.id)),
+      this.deps.repo.requestsByIds(workspaceId, previousIds),
+      this.deps.postsRepo.authors(
+        workspaceId,
+        requests.map((r) => r.postId),
+      ),
     ]);
-    const author = post?.createdBy ?? null;
-    let waitingFor: Decider[] = [];
-    if (request.state === 'pending') {
-      const step = request.workflow.steps[request.currentStep]!;
-      const done = decisions.filter((d) => d.step === request.currentStep);
-      waitingFor = deciders(step, everybody, [author, request.submittedBy]).filter(
-        (d) => !done.some((x) => sameDecider(d, x)),
-      );
-    }
-    return { request, decisions, previous, waitingFor, people: everybody, postAuthor: author };
+    return requests.map((request) => {
+      const own = decisions.filter((d) => d.requestId === request.id);
+      const author = authors.get(request.postId) ?? null;
+      let waitingFor: Decider[] = [];
+      if (request.state === 'pending') {
+        const step = request.workflow.steps[request.currentStep]!;
+        const done = own.filter((d) => d.step === request.currentStep);
+        waitingFor = deciders(step, everybody, [author, request.submittedBy]).filter(
+          (d) => !done.some((x) => sameDecider(d, x)),
+        );
+      }
+      return {
+        request,
+        decisions: own,
+        previous: previous.find((p) => p.id === request.previousId),
+        waitingFor,
+        people: everybody,
+        postAuthor: author,
+      };
+    });
   }
 
   /** A post's approval: where it stands, its latest request in detail, and the earlier ones. */
@@ -96,10 +118,10 @@ export class ApprovalViews {
     if (view === 'submitted') {
       if (!actor.userId) return [];
       const own = await this.deps.repo.submittedBy(access.workspace.id, actor.userId, QUEUE_LIMIT);
-      return Promise.all(own.map((r) => this.detail(access.workspace.id, r, people)));
+      return this.details(access.workspace.id, own, people);
     }
     const pending = await this.deps.repo.pending(access.workspace.id, QUEUE_LIMIT);
-    const details = await Promise.all(pending.map((r) => this.detail(access.workspace.id, r, people)));
+    const details = await this.details(access.workspace.id, pending, people);
     const waitsForMe = (d: RequestDetail) =>
       actor.userId !== null && d.waitingFor.some((w) => 'userId' in w && w.userId === actor.userId);
     return details.filter((d) => (view === 'mine' ? waitsForMe(d) : !waitsForMe(d)));

@@ -137,6 +137,18 @@ export class PostsRepository {
     return row?.id;
   }
 
+  /** Who wrote each of these posts of the workspace (deleted ones included): post id → author id. */
+  async authors(workspaceId: string, ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('posts')
+      .select(['id', 'created_by'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.created_by]));
+  }
+
   async findPost(workspaceId: string, id: string): Promise<Post | undefined> {
     const row = await this.db
       .selectFrom('posts')

@@ -17,7 +17,7 @@ export function ApprovalsNavCount({ workspace }: { workspace: Workspace }) {
   const { pathname } = useLocation();
   // Counted again on every page change: one small request, and the count stays honest after deciding.
   const waiting = useAsync(
-    (signal) => approvalsApi.queue(workspace.id, 'mine', signal),
+    (signal) => approvalsApi.waitingCount(workspace.id, signal),
     [workspace.id, pathname],
   );
   const { reload } = waiting;
@@ -25,9 +25,9 @@ export function ApprovalsNavCount({ workspace }: { workspace: Workspace }) {
     window.addEventListener(APPROVALS_CHANGED, reload);
     return () => window.removeEventListener(APPROVALS_CHANGED, reload);
   }, [reload]);
-  const page = waiting.data;
-  if (!page || page.requests.length === 0) return null;
-  const count = String(page.requests.length);
+  const mine = waiting.data?.mine ?? 0;
+  if (mine === 0) return null;
+  const count = String(mine);
   return (
     <span className="nav-count">
       <span aria-hidden="true">{count}</span>

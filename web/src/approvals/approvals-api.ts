@@ -233,6 +233,10 @@ export const approvalsApi = {
       { query: { view }, signal },
     ),
 
+  /** How many posts wait for the viewer's decision. */
+  waitingCount: (workspaceId: string, signal?: AbortSignal) =>
+    request<{ mine: number }>(`${ws(workspaceId)}/approval-requests/count`, { signal }),
+
   approvalRequest: (workspaceId: string, requestId: string, signal?: AbortSignal) =>
     request<{ request: ApprovalRequest }>(`${ws(workspaceId)}/approval-requests/${seg(requestId)}`, {
       signal,
