@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
+import { PREVIEW_STYLES } from '../../networks/contract.js';
+import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import { fileReply } from '../media/media.routes.js';
 import {
   LinkDto,
@@ -291,12 +293,28 @@ export const approvalRoutes = [
   }),
 ];
 
+/** How each channel's network looks, so a page without an account can preview it the network's way. */
+const lookOf = (network: string) =>
+  isNetworkId(network)
+    ? {
+        networkName: networkDefinition(network).metadata.name,
+        preview: networkDefinition(network).metadata.preview,
+      }
+    : { networkName: network, preview: 'webhook' as const };
+
 const LinkItemDto = z.object({
   request: z.object({
     id: z.uuid(),
     state: z.string(),
     contentHash: z.string(),
-    snapshot: SnapshotDto,
+    snapshot: SnapshotDto.extend({
+      channels: z.array(
+        SnapshotDto.shape.channels.element.extend({
+          networkName: z.string(),
+          preview: z.enum(PREVIEW_STYLES).describe('The look the network declares for previews'),
+        }),
+      ),
+    }),
     diff: z.array(ChangeDto),
     steps: z.array(z.object({ name: z.string(), checklist: z.array(z.string()) })),
     currentStep: z.number().int(),
@@ -316,7 +334,10 @@ const toLinkItemDto = (i: LinkItem) => ({
     id: i.request.id,
     state: i.request.state,
     contentHash: i.request.contentHash,
-    snapshot: i.request.snapshot,
+    snapshot: {
+      ...i.request.snapshot,
+      channels: i.request.snapshot.channels.map((c) => ({ ...c, ...lookOf(c.network) })),
+    },
     diff: i.detail.previous ? diffSnapshots(i.detail.previous.snapshot, i.request.snapshot) : [],
     steps: i.request.workflow.steps.map((s) => ({ name: s.name, checklist: s.checklist })),
     currentStep: i.request.currentStep,

@@ -5,9 +5,9 @@ import { ErrorAlert } from '../components/ErrorAlert.js';
 import { StatusMessage } from '../components/StatusMessage.js';
 import { formatDateTime } from '../format.js';
 import { useAction, useAsync, useDocumentTitle } from '../hooks.js';
-import { RichText } from '../posts/NetworkPreview.js';
+import { NetworkPreview } from '../posts/NetworkPreview.js';
 import { approvalsApi, refusalReason } from './approvals-api.js';
-import type { LinkItem, LinkView, SnapshotChannel } from './approvals-api.js';
+import type { LinkItem, LinkSnapshotChannel, LinkView } from './approvals-api.js';
 import { DecisionForm } from './DecisionForm.js';
 import { DECISION_LABELS } from './labels.js';
 import { ChangesList } from './RequestParts.js';
@@ -54,38 +54,34 @@ function Refusal({ error }: { error: ApiError }) {
   );
 }
 
-/** One channel's version, as its audience would see it. */
-function ChannelPreview({ token, channel }: { token: string; channel: SnapshotChannel }) {
+/** One channel's version, as its audience would see it: in the look its network declares. */
+function ChannelPreview({ token, channel }: { token: string; channel: LinkSnapshotChannel }) {
   return (
-    <figure className="client-preview">
-      <figcaption>
-        <strong>{channel.name}</strong>
-      </figcaption>
-      <p className="post-text">
-        <RichText text={channel.text} />
-      </p>
-      {channel.media.length > 0 ? (
-        <div className={`preview-media preview-media-${String(Math.min(channel.media.length, 4))}`}>
-          {channel.media.map((media, i) => (
-            <img
-              key={`${media.assetId}-${String(i)}`}
-              src={approvalsApi.linkMediaUrl(token, media.assetId)}
-              alt={media.alt ?? ''}
-              loading="lazy"
-            />
-          ))}
-        </div>
-      ) : null}
-      {channel.thread.length > 0 ? (
-        <ol className="client-thread" aria-label={`Thread on ${channel.name}`}>
-          {channel.thread.map((part, i) => (
-            <li key={i} className="post-text">
-              <RichText text={part} />
-            </li>
-          ))}
-        </ol>
-      ) : null}
-    </figure>
+    <div className="client-preview">
+      <h3>{channel.name}</h3>
+      <NetworkPreview
+        channel={{ name: channel.name, account: null }}
+        network={{ name: channel.networkName, preview: channel.preview }}
+        text={channel.text}
+        thread={channel.thread}
+        options={channel.options}
+        media={channel.media}
+        workspaceId=""
+        counter={null}
+        renderMedia={(media) => (
+          <div className={`preview-media preview-media-${String(Math.min(media.length, 4))}`}>
+            {media.map((m, i) => (
+              <img
+                key={`${m.assetId}-${String(i)}`}
+                src={approvalsApi.linkMediaUrl(token, m.assetId)}
+                alt={m.alt ?? ''}
+                loading="lazy"
+              />
+            ))}
+          </div>
+        )}
+      />
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { request } from '../api.js';
 import type { ApiError } from '../api.js';
-import type { RoleId } from '../types.js';
+import type { PreviewStyle, RoleId } from '../types.js';
 
 /** The approvals API shapes (docs/approvals.md). */
 
@@ -152,12 +152,18 @@ export type DecisionInput = {
 export type QueueView = 'mine' | 'others' | 'submitted';
 
 /** One request as the public link page shows it. */
+/** A channel's version as a link shows it, with the look its network declares. */
+export interface LinkSnapshotChannel extends SnapshotChannel {
+  networkName: string;
+  preview: PreviewStyle;
+}
+
 export interface LinkItem {
   request: {
     id: string;
     state: RequestState;
     contentHash: string;
-    snapshot: Snapshot;
+    snapshot: Omit<Snapshot, 'channels'> & { channels: LinkSnapshotChannel[] };
     diff: Change[];
     steps: { name: string; checklist: string[] }[];
     currentStep: number;

@@ -6,14 +6,16 @@ import type { Channel, MediaUse, NetworkInfo, PreviewStyle } from '../types.js';
 import { segments } from './richText.js';
 
 export interface PreviewProps {
-  channel: Channel;
-  network: NetworkInfo;
+  channel: Pick<Channel, 'name' | 'account'>;
+  network: Pick<NetworkInfo, 'name' | 'preview'>;
   text: string;
   thread: string[];
   options: Record<string, unknown>;
   /** The media of the first part, as chosen. */
   media: MediaUse[];
   workspaceId: string;
+  /** Shows the media another way than through the workspace's library (a page without an account). */
+  renderMedia?: ((media: MediaUse[]) => ReactNode) | undefined;
 }
 
 /** The chosen media as a grid (one, two side by side, or a 2×2 grid), with their alt text. */
@@ -36,6 +38,16 @@ function MediaGrid({ workspaceId, media }: { workspaceId: string; media: MediaUs
       ))}
     </div>
   );
+}
+
+/** The chosen media: the page's own way when it has one, else from the workspace's library. */
+function Media({
+  workspaceId,
+  media,
+  renderMedia,
+}: Pick<PreviewProps, 'workspaceId' | 'media' | 'renderMedia'>) {
+  if (media.length === 0) return null;
+  return renderMedia ? renderMedia(media) : <MediaGrid workspaceId={workspaceId} media={media} />;
 }
 
 /** Text with links, hashtags and mentions marked the way the networks show them. */
@@ -69,7 +81,7 @@ function Avatar({ name }: { name: string }) {
 }
 
 /** The account line: display name, then the handle the channel acts as. */
-function Who({ channel, badge }: { channel: Channel; badge?: string }) {
+function Who({ channel, badge }: { channel: PreviewProps['channel']; badge?: string }) {
   return (
     <span className="preview-who">
       <strong>{channel.name}</strong>
@@ -98,6 +110,7 @@ function Microblog({
   warning,
   media,
   workspaceId,
+  renderMedia,
 }: PreviewProps & { actions: string[]; warning?: string }) {
   const parts = [text, ...thread];
   return (
@@ -115,7 +128,7 @@ function Microblog({
             ) : (
               <Body text={part} />
             )}
-            {i === 0 ? <MediaGrid workspaceId={workspaceId} media={media} /> : null}
+            {i === 0 ? <Media workspaceId={workspaceId} media={media} renderMedia={renderMedia} /> : null}
             <p className="preview-actions" aria-hidden="true">
               {actions.join('   ')}
             </p>
@@ -146,11 +159,11 @@ function MastodonPreview(props: PreviewProps) {
 }
 
 /** A channel message: a bubble with the text and the time. */
-function TelegramPreview({ channel, text, media, workspaceId }: PreviewProps) {
+function TelegramPreview({ channel, text, media, workspaceId, renderMedia }: PreviewProps) {
   return (
     <div className="preview-chat">
       <div className="preview-bubble">
-        <MediaGrid workspaceId={workspaceId} media={media} />
+        <Media workspaceId={workspaceId} media={media} renderMedia={renderMedia} />
         <strong className="preview-channel-title">{channel.name}</strong>
         <Body text={text} />
         <span className="preview-time" aria-hidden="true">
@@ -162,7 +175,14 @@ function TelegramPreview({ channel, text, media, workspaceId }: PreviewProps) {
 }
 
 /** A chat message posted by an app: avatar, name with its badge, the text. */
-function ChatMessage({ channel, text, badge, media, workspaceId }: PreviewProps & { badge: string }) {
+function ChatMessage({
+  channel,
+  text,
+  badge,
+  media,
+  workspaceId,
+  renderMedia,
+}: PreviewProps & { badge: string }) {
   return (
     <div className="preview-post">
       <Avatar name={channel.name} />
@@ -170,7 +190,7 @@ function ChatMessage({ channel, text, badge, media, workspaceId }: PreviewProps 
         <Who channel={{ ...channel, account: null }} badge={badge} />
         <span className="preview-time">Today</span>
         <Body text={text} />
-        <MediaGrid workspaceId={workspaceId} media={media} />
+        <Media workspaceId={workspaceId} media={media} renderMedia={renderMedia} />
       </div>
     </div>
   );
