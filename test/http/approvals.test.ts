@@ -416,7 +416,18 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
           request: {
             id: req.id,
             state: 'pending',
-            snapshot: { title: 'Launch', body: 'We launch on Monday' },
+            snapshot: {
+              title: 'Launch',
+              body: 'We launch on Monday',
+              channels: [
+                {
+                  channelId,
+                  text: 'We launch on Monday',
+                  preview: 'webhook',
+                  networkName: expect.any(String),
+                },
+              ],
+            },
           },
           canDecide: true,
           decided: null,
