@@ -29,6 +29,7 @@ import { sessionCleanupJob } from '../modules/auth/jobs.js';
 import { defineJobHandler, type JobHandler } from '../jobs/catalogue.js';
 import { JobQueue } from '../jobs/queue.js';
 import { DeliveryEngine } from '../modules/publishing/delivery-engine.js';
+import { DeliverySettlement } from '../modules/publishing/delivery-settlement.js';
 import { PausesService } from '../modules/publishing/pauses.service.js';
 import { PostsService } from '../modules/publishing/posts.service.js';
 import { DeliveryActions } from '../modules/publishing/delivery-actions.js';
@@ -203,17 +204,26 @@ export function createServices(deps: {
     logger,
     enqueue: enqueueDelivery,
   });
+  // The workspace hears about deliveries through its webhooks and the people concerned in the app;
+  // evergreen posts go back into their queue.
+  const publishingEvents = allListeners(webhooks, deliveryNotices, evergreen);
   const deliveryEngine = new DeliveryEngine({
     repo: repos.deliveries,
     media,
     channels,
     jobs,
-    // The workspace hears about deliveries through its webhooks and the people concerned in the app;
-    // evergreen posts go back into their queue.
-    events: allListeners(webhooks, deliveryNotices, evergreen),
+    events: publishingEvents,
     clock,
     logger,
     ...(deps.afterSend ? { afterSend: deps.afterSend } : {}),
+  });
+  const deliverySettlement = new DeliverySettlement({
+    repo: repos.deliveries,
+    channels,
+    jobs,
+    events: publishingEvents,
+    clock,
+    logger,
   });
   const posts: PostsService = new PostsService({
     repo: repos.posts,
@@ -366,7 +376,7 @@ export function createServices(deps: {
     sessionCleanupJob(auth, throttle) as JobHandler,
     auditRetentionJob(audit, config.AUDIT_RETENTION_DAYS) as JobHandler,
     channelMaintenanceJob(channels) as JobHandler,
-    ...(publishingJobs(deliveryEngine) as JobHandler[]),
+    ...(publishingJobs(deliveryEngine, deliverySettlement) as JobHandler[]),
     defineJobHandler('system.noop.v1', async () => null) as JobHandler,
     webhookDeliveryJob(webhooks) as JobHandler,
     webhookSweepJob(webhooks) as JobHandler,
@@ -406,6 +416,7 @@ export function createServices(deps: {
     evergreen,
     imports,
     deliveryEngine,
+    deliverySettlement,
     webhooks,
     notifications,
     notificationPreferences,

@@ -222,7 +222,7 @@ describe.each(TEST_TARGETS)('notifications raised by channels and deliveries on 
     expect(await h.services.deliveryEngine.run(deliveryId)).toBe('unconfirmed');
     // Still being settled automatically: nobody is asked yet.
     expect(await inbox(t.http)).toEqual([]);
-    expect(await h.services.deliveryEngine.settle(deliveryId)).toBe('needs_person');
+    expect(await h.services.deliverySettlement.settle(deliveryId)).toBe('needs_person');
     for (const person of [t.http, manager.http]) {
       expect(await inbox(person)).toMatchObject([
         {

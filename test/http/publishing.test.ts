@@ -221,7 +221,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     const reconcile = h.queuedJobs.splice(0);
     expect(reconcile.map((j) => j.name)).toEqual(['deliveries.reconcile.v1']);
     modes.set('/unknown-a', 'ok');
-    expect(await h.services.deliveryEngine.settle(id!)).toBe('resent');
+    expect(await h.services.deliverySettlement.settle(id!)).toBe('resent');
     expect(await h.services.deliveryEngine.run(pendingPublishes()[0]!)).toBe('published');
     const sent = requestsTo('/unknown-a').filter((r) => r.body.includes('Did it go?'));
     expect(new Set(sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
@@ -247,7 +247,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     const [id] = pendingPublishes();
     expect(await h.services.deliveryEngine.run(id!)).toBe('unconfirmed');
     h.queuedJobs.splice(0);
-    expect(await h.services.deliveryEngine.settle(id!)).toBe('needs_person');
+    expect(await h.services.deliverySettlement.settle(id!)).toBe('needs_person');
     const page = await t.http.get(`/api/v1/workspaces/${t.workspaceId}/publishing`);
     expect(page.body.deliveries).toMatchObject([
       {
@@ -446,18 +446,18 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     expect(claimed?.delivery.state).toBe('sending');
 
     clock.advance(61_000);
-    let swept = await h.services.deliveryEngine.sweep();
+    let swept = await h.services.deliverySettlement.sweep();
     expect(swept.overdue).toBeGreaterThanOrEqual(1);
     const queued = h.queuedJobs.splice(0).map((j) => (j.payload as { deliveryId: string }).deliveryId);
     expect(queued).toContain(lost);
     expect(queued).not.toContain(dying);
 
     clock.advance(2 * 60_000);
-    swept = await h.services.deliveryEngine.sweep();
+    swept = await h.services.deliverySettlement.sweep();
     expect(swept.stranded).toBe(1);
     const settle = h.queuedJobs.splice(0).filter((j) => j.name === 'deliveries.reconcile.v1');
     expect(settle.map((j) => (j.payload as { deliveryId: string }).deliveryId)).toEqual([dying]);
-    expect(await h.services.deliveryEngine.settle(dying!)).toBe('needs_person');
+    expect(await h.services.deliverySettlement.settle(dying!)).toBe('needs_person');
     expect(
       requestsTo('/discord/api/webhooks/123/sweep-discord').filter((r) => r.body.includes('Worker died')),
     ).toHaveLength(0);
@@ -475,11 +475,11 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     const checks = () => requestsTo('/precheck-a').filter((r) => r.body.includes('"ping"')).length;
     const before = checks();
     // Checked at connection, within 24 h of the post: nothing to do until 10 minutes before it.
-    expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);
+    expect((await h.services.deliverySettlement.sweep()).checked).toBe(0);
     clock.advance(20 * 3600_000 - 9 * 60_000);
     modes.set('/precheck-a', 'revoked');
     const mails = mailer.sent.length;
-    expect((await h.services.deliveryEngine.sweep()).checked).toBe(1);
+    expect((await h.services.deliverySettlement.sweep()).checked).toBe(1);
     expect(checks()).toBe(before + 1);
     await t.http.login(t.email); // the session idled out over those 20 hours
     const channel = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/channels`)).body.channels[0];
@@ -495,7 +495,7 @@ describe.each(TEST_TARGETS)('publishing on %s', (target) => {
     expect(mail[0]!.text).toContain('Chorus can no longer publish to precheck-a (webhook).');
     expect(mail[0]!.text).toContain(`http://chorus.test/w/${t.workspaceId}/settings/channels`);
     // Checked once: the next sweep does not check again.
-    expect((await h.services.deliveryEngine.sweep()).checked).toBe(0);
+    expect((await h.services.deliverySettlement.sweep()).checked).toBe(0);
     modes.set('/precheck-a', 'ok');
   });
 

@@ -101,7 +101,7 @@ describe('a Bluesky channel on a real local network', () => {
     proxy.failOn('com.atproto.repo.createRecord', 'drop');
     proxy.failOn('com.atproto.repo.getRecord', 'server_error', { after: 1 });
     expect(await h.services.deliveryEngine.run(deliveryId)).toBe('unconfirmed');
-    expect(await h.services.deliveryEngine.settle(deliveryId)).toBe('published');
+    expect(await h.services.deliverySettlement.settle(deliveryId)).toBe('published');
     const post = (await t.http.get(`/api/v1/workspaces/${t.workspaceId}/posts/${created.body.post.id}`)).body
       .post;
     expect(post.deliveries[0]).toMatchObject({ state: 'published', url: expect.stringContaining('/post/') });

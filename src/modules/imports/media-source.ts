@@ -22,10 +22,10 @@ export interface MediaSource {
   fromUrl(access: WorkspaceAccess, actor: Actor, url: string): Promise<MediaAssetInfo>;
 }
 
-/** The part of the media library an import uses (its `MediaService`). */
+/** The part of the media library an import uses (its `MediaService`, whose `uploads` add files). */
 export interface MediaLibrary {
   get(access: WorkspaceAccess, id: string): Promise<MediaAssetInfo>;
-  importFromUrl(access: WorkspaceAccess, actor: Actor, url: string): Promise<MediaAssetInfo>;
+  uploads: { importFromUrl(access: WorkspaceAccess, actor: Actor, url: string): Promise<MediaAssetInfo> };
 }
 
 /** The media library as an import's media source. */
@@ -43,7 +43,7 @@ export function mediaLibrarySource(library: MediaLibrary): MediaSource {
       return found;
     },
     async fromUrl(access, actor, url) {
-      const asset = await library.importFromUrl(access, actor, url);
+      const asset = await library.uploads.importFromUrl(access, actor, url);
       return { id: asset.id, mimeType: asset.mimeType, bytes: asset.bytes };
     },
   };

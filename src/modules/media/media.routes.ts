@@ -128,7 +128,7 @@ export const mediaRoutes = [
         }
       }
       const length = raw?.header('content-length');
-      const asset = await services.media.upload(access, actor, {
+      const asset = await services.media.uploads.upload(access, actor, {
         filename: query.filename ?? headerName,
         alt: query.alt,
         tags: query.tags,
@@ -153,7 +153,7 @@ export const mediaRoutes = [
     }),
     response: { status: 201, schema: z.object({ asset: MediaDto }) },
     async handler({ access, actor, body, services }) {
-      const asset = await services.media.importFromUrl(access, actor, body.url, {
+      const asset = await services.media.uploads.importFromUrl(access, actor, body.url, {
         alt: body.alt,
         tags: body.tags,
       });

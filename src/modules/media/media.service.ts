@@ -3,47 +3,26 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
-import { EgressError, safeFetch, type EgressPolicy } from '../../egress/safe-fetch.js';
+import type { EgressPolicy } from '../../egress/safe-fetch.js';
 import type { MediaItem } from '../../networks/contract.js';
 import { isNetworkId, networkDefinition } from '../../networks/registry.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
-import {
-  ACCEPTED_TYPES,
-  SNIFF_BYTES,
-  describeImage,
-  displayName,
-  formatBytes,
-  sniff,
-  type MediaKind,
-} from './inspect.js';
+import { checkAlt, normalizeTags } from './asset-fields.js';
+import { ACCEPTED_TYPES, displayName, type MediaKind } from './inspect.js';
 import { mediaIssues, type MediaIssue, type MediaUse } from './limits.js';
 import type { MediaAsset, MediaRepository } from './media.repository.js';
-import { Mp4DurationScanner } from './mp4.js';
-import { mediaKey, type ByteRange, type Bytes, type MediaStorage, type MediaVariant } from './storage.js';
+import { storeFailure, type ByteRange, type MediaStorage, type MediaVariant } from './storage.js';
+import { MediaUploads } from './uploads.js';
 
 export type { MediaAsset } from './media.repository.js';
 export type { MediaUse, MediaIssue } from './limits.js';
+export type { UploadInput } from './uploads.js';
+export { ALT_MAX, TAG_MAX, TAGS_MAX } from './asset-fields.js';
 
 /** Media files read from the store at once for publishing (a worker's batch may hold hundreds). */
 const READS_AT_ONCE = 8;
-
-/** Alt text and tags as a person may set them. */
-export const ALT_MAX = 5000;
-export const TAG_MAX = 50;
-export const TAGS_MAX = 30;
-
-export interface UploadInput {
-  /** The name the file had on the person's machine: display only. */
-  filename?: string | undefined;
-  alt?: string | undefined;
-  tags?: string[] | undefined;
-  body: Bytes;
-  /** The Content-Length the client declared, if any: refused at once when over the limit. */
-  declaredBytes?: number | undefined;
-}
 
 /** Located problems of one channel's media, for the composer and for scheduling. */
 export interface ChannelMediaIssues {
@@ -56,28 +35,6 @@ export interface ChannelMediaIssues {
 export interface VariantMedia {
   channel: Channel;
   media: readonly MediaUse[];
-}
-
-function normalizeTags(tags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const raw of tags) {
-    const tag = raw.trim().replace(/\s+/g, ' ').toLowerCase();
-    if (tag === '') continue;
-    if (tag.length > TAG_MAX)
-      throw invalid(`The tag "${tag.slice(0, 60)}…" is longer than ${TAG_MAX} characters.`);
-    if (!out.includes(tag)) out.push(tag);
-  }
-  if (out.length > TAGS_MAX)
-    throw invalid(`An asset can carry at most ${TAGS_MAX} tags; remove ${out.length - TAGS_MAX}.`);
-  return out;
-}
-
-function checkAlt(alt: string | undefined): string | undefined {
-  if (alt === undefined) return undefined;
-  const trimmed = alt.trim();
-  if ([...trimmed].length > ALT_MAX)
-    throw invalid(`The alt text is longer than ${ALT_MAX} characters; shorten it.`);
-  return trimmed;
 }
 
 /**
@@ -98,10 +55,9 @@ export function parseRange(header: string | undefined, total: number): ByteRange
 }
 
 /**
- * The workspace's media library: uploads streamed to the media store with the size limit enforced as the
- * bytes arrive, content sniffed (never the name), image size and a thumbnail from sharp, video duration
- * from the movie header; search, tags, alt text; files served only to members; checks against networks'
- * declared media limits; and the bytes the publishing engine sends.
+ * The workspace's media library: new files through `uploads` (uploads.ts: streamed, sniffed, limited);
+ * search, tags, alt text; files served only to members; checks against networks' declared media limits;
+ * and the bytes the publishing engine sends.
  */
 export class MediaService {
   constructor(
@@ -115,202 +71,12 @@ export class MediaService {
       egress: EgressPolicy;
       channel(access: WorkspaceAccess, channelId: string): Promise<Channel>;
     },
-  ) {}
-
-  /** A store that failed (disk full, bucket unreachable) is `unavailable`, logged with its cause. */
-  private storeFailure(error: unknown, what: string): AppError {
-    if (error instanceof AppError) return error;
-    this.deps.logger.error(
-      { err: (error as Error).message, store: this.deps.storage.kind },
-      `could not ${what}`,
-    );
-    return new AppError(
-      'unavailable',
-      `Chorus could not ${what}: the media store did not answer. Try again in a moment; if it keeps failing, an administrator should check the media storage settings (MEDIA_STORE).`,
-    );
+  ) {
+    this.uploads = new MediaUploads(deps);
   }
 
-  private tooLarge(): AppError {
-    return new AppError(
-      'payload_too_large',
-      `The file is larger than ${formatBytes(this.deps.maxBytes)}, the most the media library takes (MEDIA_MAX_BYTES). Compress or shorten it, then upload it again.`,
-    );
-  }
-
-  /** Stores a file from a stream: see the class comment. Nothing is kept when anything fails. */
-  async upload(
-    access: WorkspaceAccess,
-    actor: Actor,
-    input: UploadInput,
-    sourceUrl?: string,
-  ): Promise<MediaAsset> {
-    const filename = displayName(input.filename, 'upload');
-    const alt = checkAlt(input.alt) ?? '';
-    const tags = normalizeTags(input.tags ?? []);
-    const max = this.deps.maxBytes;
-    if (input.declaredBytes !== undefined && input.declaredBytes > max) throw this.tooLarge();
-    const body = input.body;
-    const iterator: AsyncIterator<Uint8Array> =
-      Symbol.asyncIterator in body
-        ? body[Symbol.asyncIterator]()
-        : (async function* () {
-            yield* body;
-          })();
-    // The first bytes decide what the file is, before anything is stored.
-    const head: Uint8Array[] = [];
-    let received = 0;
-    let ended = false;
-    while (received < SNIFF_BYTES) {
-      const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
-      }
-      head.push(next.value);
-      received += next.value.length;
-      if (received > max) {
-        await iterator.return?.();
-        throw this.tooLarge();
-      }
-    }
-    if (received === 0) throw invalid('The upload is empty: send the file’s bytes as the request body.');
-    let type: { mimeType: string; kind: MediaKind };
-    try {
-      type = await sniff(Buffer.concat(head), filename);
-    } catch (error) {
-      await iterator.return?.();
-      throw error;
-    }
-    const id = newId();
-    const key = mediaKey('original', id);
-    const scanner = type.kind === 'video' ? new Mp4DurationScanner() : null;
-    const imageChunks: Uint8Array[] | null = type.kind === 'image' ? [] : null;
-    let total = 0;
-    let overLimit = false;
-    const tooLarge = () => this.tooLarge();
-    async function* all(): AsyncGenerator<Uint8Array> {
-      const take = (chunk: Uint8Array) => {
-        total += chunk.length;
-        if (total > max) {
-          overLimit = true;
-          throw tooLarge();
-        }
-        scanner?.push(chunk);
-        imageChunks?.push(chunk);
-        return chunk;
-      };
-      for (const chunk of head) yield take(chunk);
-      if (ended) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield take(next.value);
-      }
-    }
-    try {
-      await this.deps.storage.put(key, all(), { contentType: type.mimeType });
-    } catch (error) {
-      await iterator.return?.().catch(() => undefined);
-      if (overLimit) throw this.tooLarge();
-      throw this.storeFailure(error, 'store the file');
-    }
-    const stored: string[] = [key];
-    try {
-      let width: number | null = null;
-      let height: number | null = null;
-      let thumbnailKey: string | null = null;
-      if (imageChunks) {
-        const image = await describeImage(Buffer.concat(imageChunks), filename);
-        width = image.width;
-        height = image.height;
-        thumbnailKey = mediaKey('thumbnail', id);
-        await this.deps.storage.put(thumbnailKey, [image.thumbnail], { contentType: 'image/webp' });
-        stored.push(thumbnailKey);
-      }
-      const duration = scanner?.result() ?? null;
-      const asset = await this.deps.repo.insert(
-        {
-          id,
-          workspaceId: access.workspace.id,
-          kind: type.kind,
-          mimeType: type.mimeType,
-          bytes: total,
-          width,
-          height,
-          durationMs: duration === null ? null : Math.round(duration * 1000),
-          filename,
-          alt,
-          tags,
-          storageKey: key,
-          thumbnailKey,
-          sourceUrl: sourceUrl ?? null,
-          createdBy: actor.userId,
-        },
-        this.deps.clock.now(),
-      );
-      await this.record(actor, access, 'media.uploaded', id, {
-        mimeType: type.mimeType,
-        bytes: total,
-        ...(sourceUrl ? { imported: true } : {}),
-      });
-      return asset;
-    } catch (error) {
-      for (const k of stored) await this.deps.storage.delete(k).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /**
-   * Imports a file from a URL (the CSV importer uses it): fetched through the egress guard with the
-   * library's size limit and a time limit, then sniffed and stored like an upload.
-   */
-  async importFromUrl(
-    access: WorkspaceAccess,
-    actor: Actor,
-    url: string,
-    options: { alt?: string | undefined; tags?: string[] | undefined; timeoutMs?: number } = {},
-  ): Promise<MediaAsset> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw invalid(`"${url.slice(0, 200)}" is not a URL. Give the full address, starting with https://.`);
-    }
-    let res;
-    try {
-      res = await safeFetch(
-        parsed.toString(),
-        {
-          timeoutMs: options.timeoutMs ?? 30_000,
-          maxBytes: this.deps.maxBytes,
-          headers: { accept: 'image/*,video/*' },
-        },
-        this.deps.egress,
-      );
-    } catch (error) {
-      if (error instanceof EgressError && error.reason === 'too_large') throw this.tooLarge();
-      if (error instanceof EgressError)
-        throw invalid(`Could not import ${parsed.host}${parsed.pathname}: ${error.message}`);
-      throw error;
-    }
-    if (res.status < 200 || res.status > 299) {
-      throw invalid(
-        `Could not import ${parsed.host}${parsed.pathname}: the server answered ${res.status}. Check that the address opens the file in a browser.`,
-      );
-    }
-    let name: string | undefined;
-    try {
-      name = decodeURIComponent(new URL(res.url).pathname.split('/').pop() ?? '');
-    } catch {
-      name = undefined;
-    }
-    return this.upload(
-      access,
-      actor,
-      { filename: name, alt: options.alt, tags: options.tags, body: [res.body] },
-      parsed.toString(),
-    );
-  }
+  /** Adding files: uploads and imports from a URL. */
+  readonly uploads: MediaUploads;
 
   async get(access: WorkspaceAccess, id: string): Promise<MediaAsset> {
     const asset = await this.deps.repo.find(access.workspace.id, id);
@@ -435,7 +201,7 @@ export class MediaService {
     const file = await this.deps.storage
       .open(asset.storageKey, range ?? undefined)
       .catch((error: unknown) => {
-        throw this.storeFailure(error, 'read the file');
+        throw storeFailure(this.deps.storage, this.deps.logger, error, 'read the file');
       });
     return {
       asset,

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import { AppError } from '../../core/errors.js';
 import { isUuid } from '../../core/ids.js';
 
@@ -55,3 +56,13 @@ export function assertMediaKey(key: string): { variant: MediaVariant; id: string
 
 export const missingFile = (): AppError =>
   new AppError('not_found', 'The media file is missing from storage. Upload it again.');
+
+/** A store that failed (disk full, bucket unreachable) is `unavailable`, logged with its cause. */
+export function storeFailure(storage: MediaStorage, logger: Logger, error: unknown, what: string): AppError {
+  if (error instanceof AppError) return error;
+  logger.error({ err: (error as Error).message, store: storage.kind }, `could not ${what}`);
+  return new AppError(
+    'unavailable',
+    `Chorus could not ${what}: the media store did not answer. Try again in a moment; if it keeps failing, an administrator should check the media storage settings (MEDIA_STORE).`,
+  );
+}

@@ -1,7 +1,8 @@
+import type { Logger } from 'pino';
 import type { MediaItem } from '../../networks/contract.js';
-import type { MediaUse } from './publishing.rows.js';
+import type { Delivery, MediaUse } from './publishing.rows.js';
 
-/** What the delivery engine reports to its listeners, and what it needs of the media library. */
+/** What the delivery engine reports to its listeners and how, and what it needs of the media library. */
 
 /** Where the engine reads the bytes of a delivery's media (the media library). */
 export interface MediaLoader {
@@ -38,4 +39,28 @@ export interface PublishingEvents {
     type: T,
     data: PublishingEventData[T][],
   ): Promise<unknown>;
+}
+
+/** The delivery every event names. */
+export function deliveryRef(delivery: Delivery, network: string): DeliveryRef {
+  return { deliveryId: delivery.id, postId: delivery.postId, channelId: delivery.channelId, network };
+}
+
+/** Reports one delivery's event; a listener's failure is logged, never thrown: reporting never fails a publish. */
+export function emitDeliveryEvent<T extends PublishingEvent>(
+  events: PublishingEvents,
+  logger: Logger,
+  delivery: Delivery,
+  network: string,
+  type: T,
+  data: Omit<PublishingEventData[T], keyof DeliveryRef>,
+) {
+  return events
+    .emit(delivery.workspaceId, type, {
+      ...deliveryRef(delivery, network),
+      ...data,
+    } as PublishingEventData[T])
+    .catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message, type }, 'could not emit a publishing event'),
+    );
 }
