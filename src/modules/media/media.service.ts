@@ -1,20 +1,17 @@
 import type { Readable } from 'node:stream';
-import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
-import type { EgressPolicy } from '../../egress/safe-fetch.js';
 import type { MediaItem } from '../../networks/contract.js';
 import { isNetworkId, networkDefinition } from '../../networks/registry.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../audit/audit.service.js';
 import type { Channel } from '../channels/channels.repository.js';
 import type { WorkspaceAccess } from '../workspaces/workspaces.service.js';
 import { checkAlt, normalizeTags } from './asset-fields.js';
 import { ACCEPTED_TYPES, displayName, type MediaKind } from './inspect.js';
 import { mediaIssues, type MediaIssue, type MediaUse } from './limits.js';
-import type { MediaAsset, MediaRepository } from './media.repository.js';
-import { storeFailure, type ByteRange, type MediaStorage, type MediaVariant } from './storage.js';
-import { MediaUploads } from './uploads.js';
+import type { MediaAsset } from './media.repository.js';
+import { storeFailure, type ByteRange, type MediaVariant } from './storage.js';
+import { MediaUploads, type UploadDeps } from './uploads.js';
 
 export type { MediaAsset } from './media.repository.js';
 export type { MediaUse, MediaIssue } from './limits.js';
@@ -61,14 +58,7 @@ export function parseRange(header: string | undefined, total: number): ByteRange
  */
 export class MediaService {
   constructor(
-    private readonly deps: {
-      repo: MediaRepository;
-      storage: MediaStorage;
-      audit: AuditService;
-      clock: Clock;
-      logger: Logger;
-      maxBytes: number;
-      egress: EgressPolicy;
+    private readonly deps: UploadDeps & {
       channel(access: WorkspaceAccess, channelId: string): Promise<Channel>;
     },
   ) {

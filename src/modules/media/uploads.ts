@@ -27,18 +27,19 @@ export interface UploadInput {
  * content sniffed (never the name), image size and a thumbnail from sharp, video duration from the movie
  * header. A URL is fetched through the egress guard and stored the same way.
  */
+/** What adding files needs; the library's own dependencies extend it. */
+export interface UploadDeps {
+  repo: MediaRepository;
+  storage: MediaStorage;
+  audit: AuditService;
+  clock: Clock;
+  logger: Logger;
+  maxBytes: number;
+  egress: EgressPolicy;
+}
+
 export class MediaUploads {
-  constructor(
-    private readonly deps: {
-      repo: MediaRepository;
-      storage: MediaStorage;
-      audit: AuditService;
-      clock: Clock;
-      logger: Logger;
-      maxBytes: number;
-      egress: EgressPolicy;
-    },
-  ) {}
+  constructor(private readonly deps: UploadDeps) {}
 
   private tooLarge(): AppError {
     return new AppError(
