@@ -12,7 +12,14 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
   let h: Harness;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const clock = new ManualClock(new Date());
-  const mailer = new CapturingMailer();
+  /** The real harness mailer, which can be made to fail like a mail server that is down. */
+  const mailer = new (class extends CapturingMailer {
+    down = false;
+    override async send(m: Parameters<CapturingMailer['send']>[0]): Promise<void> {
+      if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:25');
+      return super.send(m);
+    }
+  })();
   const SECRET = 'approvals-test-secret-0001';
 
   beforeAll(async () => {
@@ -608,6 +615,44 @@ describe.each(TEST_TARGETS)('approvals on %s', (target) => {
     expect((await editor.http.get(w(`/posts/${rejected.id}`))).body.post.deliveries[0].reason).toBe(
       'The post is waiting for approval: changes were requested. Edit it and submit it again.',
     );
+  });
+
+  it('never lets a failing mail server block a decision; the link e-mail goes out when it is back', async () => {
+    const { t, w, channelId, editor, manager } = await setup('mailfail');
+    await t.http.post(w('/approval-workflows'), {
+      name: 'Then the client',
+      steps: [
+        { name: 'Head', approvers: [{ type: 'role', role: 'manager' }] },
+        { name: 'Client', approvers: [{ type: 'email', email: 'client@example.com' }] },
+      ],
+    });
+    const post = (await editor.http.post(w('/posts'), { body: 'Mail is down', channels: [{ channelId }] }))
+      .body.post;
+    const req = (await editor.http.post(w(`/posts/${post.id}/approval/submit`), {})).body.request;
+    mailer.down = true;
+    try {
+      const decided = await manager.http.post(w(`/approval-requests/${req.id}/decisions`), {
+        decision: 'approve',
+        contentHash: req.contentHash,
+      });
+      expect(decided.status, decided.text).toBe(200);
+      expect(decided.body.request).toMatchObject({ state: 'pending', currentStep: 1 });
+      const job = h.queuedJobs.find((j) => j.name === 'approvals.link-email.v1');
+      expect(job).toBeDefined();
+      // The job fails (the engine retries it with backoff); nothing was sent, nothing else changed.
+      await expect(h.runQueuedJobs('approvals.link-email.v1')).rejects.toThrow('ECONNREFUSED');
+      expect(
+        mailer.sent.filter((m) => m.to === 'client@example.com' && m.text.includes('Mail is down')),
+      ).toEqual([]);
+      mailer.down = false;
+      const linkId = (job!.payload as { linkId: string }).linkId;
+      expect(await h.services.approvalLinks.sendEmail(linkId)).toBe('sent');
+      expect(
+        mailer.sent.filter((m) => m.to === 'client@example.com' && m.text.includes('Mail is down')),
+      ).toHaveLength(1);
+    } finally {
+      mailer.down = false;
+    }
   });
 
   it('lets approvals expire after the days a workflow allows, for posts not yet sent', async () => {
