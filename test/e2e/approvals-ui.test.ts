@@ -262,4 +262,34 @@ describe('approvals screens in a real browser', () => {
     expect(await client.textContent('body')).toContain('ask the sender for a new link');
     await client.context().close();
   }, 120_000);
+
+  it('lets an editor save without submitting, then submit from the post page; a draft and idea stay out', async () => {
+    const { page: ed } = await logIn(browser, chorus.url, EDITOR);
+    await ed.goto(`${chorus.url}/w/${workspaceId}/compose`);
+    await ed.getByLabel('Post text').fill('Later: the winter menu');
+    await ed.getByLabel('Acme hook', { exact: true }).check();
+    await ed.getByLabel('Save as draft').check();
+    const box = ed.getByLabel('Submit it for approval when it is saved');
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    expect(await ed.getByLabel('Note for the approvers (optional)').count()).toBe(0);
+    await ed.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => ed.url(), SOON).toMatch(/\/posts\/[0-9a-f-]{36}$/);
+    const postId = /\/posts\/([0-9a-f-]{36})$/.exec(ed.url())![1]!;
+    const panel = ed.getByRole('region', { name: 'Approval', exact: true });
+    await expect.poll(() => panel.textContent(), SOON).toContain('Needs approval');
+    await panel.getByLabel('Note for the approvers (optional)').fill('Ready when you are');
+    await panel.getByRole('button', { name: 'Submit for approval' }).click();
+    await expect.poll(() => panel.textContent(), SOON).toContain('Waiting for approval');
+    const approval = (await (await editor('GET', `${w()}/posts/${postId}/approval`)).json()) as {
+      state: string;
+      request: { note: string | null };
+    };
+    expect(approval).toMatchObject({ state: 'pending', request: { note: 'Ready when you are' } });
+    // An idea is not a post yet: nothing to submit.
+    await ed.goto(`${chorus.url}/w/${workspaceId}/compose`);
+    await ed.getByLabel('Save as idea').check();
+    expect(await ed.getByLabel('Submit it for approval when it is saved').count()).toBe(0);
+    await ed.context().close();
+  }, 120_000);
 });

@@ -92,19 +92,18 @@ describe('a post approved by a manager and a client, and one held', () => {
     const heldSubmit = await editorApi('POST', `${w}/posts/${heldId}/approval/submit`, {});
     expect(heldSubmit.status, await heldSubmit.clone().text()).toBe(201);
 
-    // The editor composes the other one in the browser and submits it from its page.
+    // The editor composes the other one in the browser and submits it for approval as it is saved.
     await editor.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compose' }).click();
     await editor.getByLabel('Post text').fill('Spring menu is here, at the harbour');
     await editor.getByLabel(channel.name, { exact: true }).check();
     await editor.getByLabel('At a time').check();
     await editor.getByLabel('Date and time').fill(local(at));
+    expect(await editor.getByLabel('Submit it for approval when it is saved').isChecked()).toBe(true);
+    await editor.getByLabel('Note for the approvers (optional)').fill('New menu for the spring launch');
     await editor.getByRole('button', { name: 'Schedule post' }).click();
     await expect.poll(() => editor.url(), SOON).toMatch(/\/posts\/[0-9a-f-]{36}$/);
     const postId = /\/posts\/([0-9a-f-]{36})$/.exec(editor.url())![1]!;
     const panel = editor.getByRole('region', { name: 'Approval', exact: true });
-    await expect.poll(() => panel.textContent(), SOON).toContain('Needs approval');
-    await panel.getByLabel('Note for the approvers (optional)').fill('New menu for the spring launch');
-    await panel.getByRole('button', { name: 'Submit for approval' }).click();
     await expect.poll(() => panel.textContent(), SOON).toContain('Waiting for approval');
     expect(await panel.textContent()).toContain('Step 1 of 2: Manager');
 

@@ -410,7 +410,7 @@ export interface Post {
   updatedAt: string;
   status: PostStatus;
   /** Where the post stands with approval (docs/approvals.md); absent from servers without approvals. */
-  approval?: { state: string; requestId: string | null };
+  approval?: { state: string; expiresAt: string | null; publishesUnapproved: boolean };
   channels: PostChannel[];
   deliveries: Delivery[];
   /** Only on a single post. */

@@ -2,7 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SubmitEvent } from 'react';
 import { api, ApiError, isAbortError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { Checkbox } from '../components/Fields.js';
+import { Checkbox, TextAreaField } from '../components/Fields.js';
+import { approvalsApi } from '../approvals/approvals-api.js';
+import { approvalsChanged } from '../approvals/ApprovalsNavCount.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { nextHourIn } from '../format.js';
 import { useAction, useAsync, useDocumentTitle } from '../hooks.js';
@@ -97,6 +99,10 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
   const [shortenLinks, setShortenLinks] = useState(false);
   const { busy, error, setError, run } = useAction();
   const canPublish = can(workspace, 'posts.publish');
+  // Someone whose role may not publish is offered to submit the post for approval as it is saved.
+  const [submitForApproval, setSubmitForApproval] = useState(true);
+  const [approvalNote, setApprovalNote] = useState('');
+  const offerApproval = !canPublish && mode !== 'idea';
 
   const available = channels.data ?? [];
   const usable = available.filter((channel) => channel.status !== 'disconnected');
@@ -168,7 +174,18 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
     }
     void run(async () => {
       const { post } = await api.createPost(workspace.id, input);
-      navigate(workspacePath(workspace, `posts/${encodeURIComponent(post.id)}?created=${mode}`), {
+      // The post is saved whatever happens next; a submission that fails is said on the post's page.
+      let approval = '';
+      if (offerApproval && submitForApproval && post.approval?.state === 'required') {
+        try {
+          await approvalsApi.submit(workspace.id, post.id, approvalNote.trim() || undefined);
+          approvalsChanged();
+          approval = '&approval=submitted';
+        } catch {
+          approval = '&approval=failed';
+        }
+      }
+      navigate(workspacePath(workspace, `posts/${encodeURIComponent(post.id)}?created=${mode}${approval}`), {
         focusHeading: true,
       });
     });
@@ -183,7 +200,8 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
       <p className="lead">Write a post for {workspace.name} and choose where and when it goes out.</p>
       {!canPublish ? (
         <p className="callout">
-          Your role needs approval to publish: once it is saved, submit the post for approval from its page.
+          Your role needs approval to publish: the post goes out only once it is approved. Submit it for
+          approval as you save it (below), or later from its page.
         </p>
       ) : null}
       <ErrorAlert error={channels.error ?? networks.error} />
@@ -270,6 +288,26 @@ export function ComposePage({ workspace }: { workspace: Workspace }) {
             timeZone={workspace.timezone}
             error={mode === 'time' ? scheduleError : null}
           />
+          {offerApproval ? (
+            <fieldset className="stack-tight">
+              <legend>Approval</legend>
+              <Checkbox
+                label="Submit it for approval when it is saved"
+                checked={submitForApproval}
+                onChange={(e) => setSubmitForApproval(e.target.checked)}
+                description="Approvers are told at once; what you save now is what they approve."
+              />
+              {submitForApproval ? (
+                <TextAreaField
+                  label="Note for the approvers (optional)"
+                  value={approvalNote}
+                  maxLength={2000}
+                  rows={2}
+                  onChange={(e) => setApprovalNote(e.target.value)}
+                />
+              ) : null}
+            </fieldset>
+          ) : null}
           <ErrorAlert error={error} />
           <div>
             <button type="submit" aria-disabled={busy || undefined}>

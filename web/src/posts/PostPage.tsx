@@ -26,6 +26,12 @@ const CREATED_MESSAGES: Record<string, string> = {
   idea: 'The idea was saved.',
 };
 
+/** What Compose says it did about approval, after saving. */
+const APPROVAL_MESSAGES: Record<string, string> = {
+  submitted: 'It was submitted for approval.',
+  failed: 'It could not be submitted for approval: see the Approval panel and submit it again.',
+};
+
 /** How often to look again: often while something is about to change, rarely while it waits. */
 function pollInterval(post: Post | undefined): number | null {
   if (!post) return null;
@@ -202,9 +208,12 @@ export function PostPage({ workspace, postId }: { workspace: Workspace; postId: 
   const [editing, setEditing] = useState(false);
   const editButtonRef = useRef<HTMLButtonElement>(null);
   // Coming from Compose: say what happened, then tidy the address.
-  const [status, setStatus] = useState(
-    () => CREATED_MESSAGES[new URLSearchParams(window.location.search).get('created') ?? ''] ?? '',
-  );
+  const [status, setStatus] = useState(() => {
+    const query = new URLSearchParams(window.location.search);
+    const created = CREATED_MESSAGES[query.get('created') ?? ''] ?? '';
+    const approval = APPROVAL_MESSAGES[query.get('approval') ?? ''] ?? '';
+    return [created, approval].filter(Boolean).join(' ');
+  });
   useEffect(() => {
     if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
   }, []);
