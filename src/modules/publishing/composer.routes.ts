@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { workspaceParams } from '../../http/dto.js';
-import { PostBody } from './posts.routes.js';
+import { PostBody } from './posts.dto.js';
 
 const Issue = z.object({
   field: z.enum(['channel', 'text', 'thread', 'media', 'options']),
