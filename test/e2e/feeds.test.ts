@@ -1,7 +1,7 @@
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startChorus, type ChorusProcess } from '../support/chorus-process.js';
-import { launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { apiSession, launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
@@ -48,19 +48,11 @@ describe('feeds in a real browser', () => {
 
   it('previews, subscribes, drafts a new item on "poll now", links it to its post, and pauses', async () => {
     const { page, workspaceId } = await logIn(browser, chorus.url, { email: EMAIL, password: PASSWORD });
-    const session = await login(chorus.url, EMAIL, PASSWORD);
-    const channel = await fetch(`${chorus.url}/api/v1/workspaces/${workspaceId}/channels`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        cookie: session.cookie!,
-        'x-csrf-token': session.csrfToken!,
-      },
-      body: JSON.stringify({
-        network: 'webhook',
-        name: 'Bakery hook',
-        credential: { url: `${server.url}/hook`, secret: 'feeds-browser-test-secret' },
-      }),
+    const api = await apiSession(chorus.url, { email: EMAIL, password: PASSWORD });
+    const channel = await api('POST', `/api/v1/workspaces/${workspaceId}/channels`, {
+      network: 'webhook',
+      name: 'Bakery hook',
+      credential: { url: `${server.url}/hook`, secret: 'feeds-browser-test-secret' },
     });
     expect(channel.status).toBe(201);
 

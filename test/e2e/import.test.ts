@@ -1,7 +1,7 @@
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startChorus, type ChorusProcess } from '../support/chorus-process.js';
-import { launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { apiSession, launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
@@ -33,19 +33,11 @@ describe('the Import page in a real browser', () => {
 
   it('checks a file, shows each problem by row and column, and imports the valid rows', async () => {
     const { page, workspaceId } = await logIn(browser, chorus.url, { email: EMAIL, password: PASSWORD });
-    const session = await login(chorus.url, EMAIL, PASSWORD);
-    const connected = await fetch(`${chorus.url}/api/v1/workspaces/${workspaceId}/channels`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        cookie: session.cookie!,
-        'x-csrf-token': session.csrfToken!,
-      },
-      body: JSON.stringify({
-        network: 'webhook',
-        name: 'Newsroom',
-        credential: { url: `${receiver.url}/hook`, secret: 'import-ui-signing-secret' },
-      }),
+    const api = await apiSession(chorus.url, { email: EMAIL, password: PASSWORD });
+    const connected = await api('POST', `/api/v1/workspaces/${workspaceId}/channels`, {
+      network: 'webhook',
+      name: 'Newsroom',
+      credential: { url: `${receiver.url}/hook`, secret: 'import-ui-signing-secret' },
     });
     expect(connected.status).toBe(201);
 
@@ -76,9 +68,7 @@ describe('the Import page in a real browser', () => {
     expect(await page.getByRole('progressbar').getAttribute('value')).toBe('2');
     await expect.poll(() => page.getByRole('link', { name: 'Open post' }).count()).toBe(2);
 
-    const posts = await fetch(`${chorus.url}/api/v1/workspaces/${workspaceId}/posts`, {
-      headers: { cookie: session.cookie! },
-    });
+    const posts = await api('GET', `/api/v1/workspaces/${workspaceId}/posts`);
     const body = (await posts.json()) as { posts: { body: string }[] };
     expect(body.posts.map((p) => p.body).sort()).toEqual(['A draft', 'Spring is here']);
   });

@@ -1,7 +1,8 @@
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startChorus, type ChorusProcess } from '../support/chorus-process.js';
-import { launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import { startChorus, type ChorusProcess } from '../support/chorus-process.js';
+import { apiSession, launchBrowser, logIn, requireBrowserSetup, setUpOwner } from '../support/browser.js';
+import type { SessionApi } from '../support/browser.js';
 import { startReceiver } from '../support/receiver.js';
 
 /**
@@ -25,7 +26,7 @@ describe('ideas and queues in a real browser', () => {
   let chorus: ChorusProcess;
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startReceiver>>;
-  let session: Awaited<ReturnType<typeof login>>;
+  let api: SessionApi;
   /** Shared by both tests: the workspace's API prefix and the channel the first test connects. */
   let ws = '';
   let channelId = '';
@@ -48,20 +49,12 @@ describe('ideas and queues in a real browser', () => {
   });
 
   async function apiGet<T>(path: string): Promise<T> {
-    const res = await fetch(`${chorus.url}${path}`, { headers: { cookie: session.cookie! } });
+    const res = await api('GET', path);
     expect(res.status, path).toBe(200);
     return (await res.json()) as T;
   }
   async function apiSend(method: string, path: string, body: unknown): Promise<Response> {
-    return fetch(`${chorus.url}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        cookie: session.cookie!,
-        'x-csrf-token': session.csrfToken!,
-      },
-      body: JSON.stringify(body),
-    });
+    return api(method, path, body);
   }
   const nav = (page: Page, name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
@@ -71,7 +64,7 @@ describe('ideas and queues in a real browser', () => {
   it('plans with categories, a queue and an idea turned into a queued post', async () => {
     const { page, workspaceId } = await logIn(browser, chorus.url, { email: EMAIL, password: PASSWORD });
     page.on('dialog', (dialog) => void dialog.accept());
-    session = await login(chorus.url, EMAIL, PASSWORD);
+    api = await apiSession(chorus.url, { email: EMAIL, password: PASSWORD });
     ws = `/api/v1/workspaces/${workspaceId}`;
     const channel = await apiSend('POST', `${ws}/channels`, {
       network: 'webhook',
@@ -254,9 +247,7 @@ describe('ideas and queues in a real browser', () => {
     await page.getByRole('button', { name: 'Delete Croissant myths' }).click();
     await expect.poll(() => status(page)).toContain('The idea “Croissant myths” was deleted.');
     expect(await ideas.getByRole('listitem', { name: 'Croissant myths' }).count()).toBe(0);
-    expect(
-      (await fetch(`${chorus.url}${ws}/posts/${doomedId}`, { headers: { cookie: session.cookie! } })).status,
-    ).toBe(404);
+    expect((await api('GET', `${ws}/posts/${doomedId}`)).status).toBe(404);
 
     // The draft: edited in place, then scheduled at a time in the workspace's zone.
     await page.getByRole('tab', { name: 'Drafts' }).click();
