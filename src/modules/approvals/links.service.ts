@@ -233,11 +233,8 @@ export class ApprovalLinksService implements ExternalInvites {
   async view(token: string) {
     const { link, workspace } = await this.open(token);
     const items = await this.items(link, workspace);
-    if (
-      items.every((i) => !i.canDecide) &&
-      items.some((i) => i.decided) &&
-      items.every((i) => i.request.state !== 'pending' || i.decided)
-    ) {
+    // Used: this address decided, and nothing it covers still waits for it.
+    if (items.some((i) => i.decided) && items.every((i) => i.request.state !== 'pending' || i.decided)) {
       throw refuse(
         'link_used',
         'Everything this link asked you about is decided, so it cannot be used again. The sender will send a new link if more is needed.',
@@ -250,9 +247,10 @@ export class ApprovalLinksService implements ExternalInvites {
   private async items(link: ApprovalLink, workspace: Workspace) {
     const requests = await this.deps.repo.requestsByIds(workspace.id, link.requestIds);
     const ordered = link.requestIds.flatMap((id) => requests.filter((r) => r.id === id));
+    const details = await this.deps.views.details(workspace.id, ordered);
     return Promise.all(
-      ordered.map(async (request) => {
-        const detail = await this.deps.views.detail(workspace.id, request);
+      details.map(async (detail) => {
+        const { request } = detail;
         const mine = detail.decisions.filter((d) => d.email === link.email);
         const canDecide =
           request.state === 'pending' &&
